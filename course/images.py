@@ -22,10 +22,10 @@ def _to_unit_float(array: np.ndarray) -> np.ndarray:
 
 
 def digit(index: int = 0) -> np.ndarray:
-    """Digit ``index`` of the shipped MNIST sample: ``(28, 28)`` floats in [0, 1]."""
+    """Test digit ``index`` of the shipped MNIST sample: ``(28, 28)`` floats in [0, 1]."""
     from course.mnist import load_sample
 
-    images = load_sample()[0]
+    images = load_sample().test_images
     if not 0 <= index < len(images):
         raise ValueError(f"index must be in [0, {len(images)}), got {index}")
     return _to_unit_float(np.asarray(images[index]).reshape(MNIST_SIZE, MNIST_SIZE))
