@@ -67,7 +67,8 @@ def tests(grade_id: str, points: float, source: str) -> nbformat.NotebookNode:
     if points <= 0:
         raise ValueError(f"test cell {grade_id!r} needs positive points")
     return new_code_cell(
-        _clean(source), metadata=_meta(grade_id, solution=False, grade=True, locked=True, points=points)
+        _clean(source),
+        metadata=_meta(grade_id, solution=False, grade=True, locked=True, points=points),
     )
 
 
@@ -78,7 +79,11 @@ def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
     if duplicates:
         raise ValueError(f"duplicate grade ids: {duplicates}")
     nb = new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata["kernelspec"] = {
+        "display_name": "Python 3",
+        "language": "python",
+        "name": "python3",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     return nb
 

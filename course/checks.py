@@ -96,7 +96,9 @@ def expect_close(
         _isinstance(e, (_np_ndarray, tuple, list)) or hasattr(e, "detach") for e in expected
     ):
         if not _isinstance(actual, (tuple, list)):
-            _fail(what, f"expected a tuple of {_len(expected)} results, got {type(actual).__name__}")
+            _fail(
+                what, f"expected a tuple of {_len(expected)} results, got {type(actual).__name__}"
+            )
         if _len(actual) != _len(expected):
             _fail(what, f"expected {_len(expected)} results, got {_len(actual)}")
         for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
@@ -113,7 +115,9 @@ def expect_close(
     wrong = excess > 0
     if bool(wrong.any()):
         if got.ndim == 0:
-            _fail(what, f"wrong value (got {got.item():.6g}; tolerance rtol={rtol:g}, atol={atol:g})")
+            _fail(
+                what, f"wrong value (got {got.item():.6g}; tolerance rtol={rtol:g}, atol={atol:g})"
+            )
         worst = _np_unravel(int(_np_argmax(excess)), got.shape)
         error = float(_np_abs(got - want)[worst])
         _fail(

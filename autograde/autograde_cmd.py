@@ -1,0 +1,85 @@
+"""``nn-course autograde SUBMISSIONS --out OUT``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from autograde.coursefolder import DEFAULT_CELL_TIMEOUT
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "autograde",
+        help="grade a class's notebooks: grades CSV and per-student HTML feedback",
+        description=(
+            "Grade every student in SUBMISSIONS, a folder with one folder per student id "
+            "holding that student's notebooks under their released names "
+            "(alice/01_neurons.ipynb), or a .zip of such a folder. Each student is graded with "
+            "nbgrader (autograde, generate_feedback) in a course folder of their own; "
+            "SUBMISSIONS is never written to. Writes OUT/grades.csv (student_id, notebook, "
+            "score, max_score, status, message; one row per student and course notebook; "
+            "status is graded, missing, invalid or error), OUT/exercises.csv (points per "
+            "graded cell) and OUT/feedback/<student_id>/<notebook>.html. Exits 0 when the "
+            "batch completes, even if some submissions are broken; they are listed at the end."
+        ),
+    )
+    p.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
+    p.add_argument("--out", type=Path, required=True, metavar="OUT", help="output folder")
+    p.add_argument(
+        "--notebooks",
+        nargs="+",
+        metavar="STEM",
+        help="grade only these notebooks (default: all course notebooks)",
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=DEFAULT_CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds one cell may run before it is interrupted (default {DEFAULT_CELL_TIMEOUT})",
+    )
+    p.add_argument(
+        "--keep-work",
+        action="store_true",
+        help="keep the scratch grading folder (its path is printed) for debugging",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograde.pipeline import grade_class
+    from autograde.submissions import SubmissionError
+
+    try:
+        report = grade_class(
+            args.submissions,
+            args.out,
+            stems=args.notebooks,
+            cell_timeout=args.cell_timeout,
+            keep_workdir=args.keep_work,
+            progress=not args.quiet,
+        )
+    except (SubmissionError, ValueError, FileNotFoundError) as exc:
+        print(f"nn-course autograde: {exc}", file=sys.stderr)
+        return 2
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for r in report.rows:
+        totals[r.student_id][0] += r.score
+        totals[r.student_id][1] += r.max_score
+    print(f"{'student':<24} {'score':>12}")
+    for sid, (score, most) in sorted(totals.items()):
+        print(f"{sid:<24} {score:>6g} / {most:<5g}")
+    for w in report.warnings:
+        print(f"warning: {w}")
+    for r in report.problems:
+        first = r.message.strip().splitlines()[-1] if r.message.strip() else ""
+        print(f"problem: {r.student_id}/{r.notebook}.ipynb: {r.status}: {first}")
+    print(
+        f"graded {len(totals)} students; wrote {report.out / 'grades.csv'}, "
+        f"{report.out / 'exercises.csv'} and {report.out / 'feedback'}/"
+    )
+    return 0

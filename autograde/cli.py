@@ -1,0 +1,44 @@
+"""The ``nn-course`` command: one subcommand per step of the course's life.
+
+Subcommands live in their own modules, each exposing ``add_parser(subparsers)`` that registers
+the subcommand and sets ``func(args) -> int`` as its handler; ``COMMAND_MODULES`` lists them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMAND_MODULES = [
+    "autograde.release_cmd",
+    "autograde.autograde_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nn-course",
+        description=(
+            "nn-course: six autograded notebooks on neural networks. Students: open nbs/ in "
+            "JupyterLab. Instructors: release, autograde, audit."
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

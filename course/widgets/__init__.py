@@ -1,0 +1,1 @@
+"""ipywidgets explorers, one module per widget; each works in JupyterLab in a real browser."""
