@@ -13,6 +13,7 @@ import sys
 COMMAND_MODULES = [
     "autograde.release_cmd",
     "autograde.autograde_cmd",
+    "autograde.data_cmd",
 ]
 
 

@@ -314,3 +314,18 @@ def test_corrupt_file_without_download_is_an_idx_error(tmp_path):
         (tmp_path / stem).write_bytes(b"\x00\x00\x08\x01\x00\x00\x00\x01\x07")
     with pytest.raises(IDXError, match="SHA-256"):
         load_mnist(tmp_path, download=False, fallback=False)
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+def test_cli_downloads_and_verifies(mirrors, tmp_path, capsys):
+    from autograde.cli import main
+
+    root = tmp_path / "cli"
+    assert main(["data", "mnist", "--root", str(root), "--mirror", mirrors.url("good")]) == 0
+    assert "60000 training and 10000 test digits" in capsys.readouterr().out
+    assert (
+        main(["data", "mnist", "--root", str(tmp_path / "x"), "--mirror", mirrors.url("drop")]) == 1
+    )
+    assert "could not fetch" in capsys.readouterr().err
