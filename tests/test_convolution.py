@@ -7,6 +7,10 @@ one passes them (one kernel, the solution cell replaced by each variant in turn)
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -229,3 +233,88 @@ def test_filter_explorer_redraws_on_every_control():
     assert explorer.last_redraw_ms > 0
     with pytest.raises(ValueError, match="grey"):
         FilterExplorer(images={"rgb": np.zeros((8, 8, 3))})
+
+
+# -- the notebook's hidden tests against the known answers --------------------------------------
+NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "04_convolution.ipynb"
+VARIANTS = Path(__file__).resolve().parents[1] / "autograde" / "variants" / "04_convolution.py"
+PREAMBLE = ("setup", "worked_examples")  # the locked cells every test cell may rely on
+# Between answers: drop every user name (cheaper than %reset, which also collects garbage).
+FORGET_ANSWERS = (
+    "for _name in [n for n in globals() if not n.startswith('_')]:\n    del globals()[_name]"
+)
+
+
+def _grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _load_variants():
+    spec = importlib.util.spec_from_file_location("variants_04", VARIANTS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG, module.RIGHT
+
+
+def test_every_exercise_has_wrong_and_right_variants():
+    wrong, right = _load_variants()
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    exercises = [_grade_id(c) for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert exercises and set(exercises) == set(wrong) == set(right)
+    for grade_id in exercises:
+        assert len(wrong[grade_id]) >= 2 and len(right[grade_id]) >= 1, grade_id
+    named = set(wrong["conv2d"])  # the issue's four
+    assert {"true convolution (kernel flipped)", "padding applied on one side only"} <= named
+    assert "stride ignored in the output size" in named
+    assert any(label.startswith("channels summed wrongly") for label in named)
+
+
+def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkeypatch):
+    """One kernel runs, for each known answer: forget, the locked preamble, the answer, its tests."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    wrong, right = _load_variants()
+    source = nbformat.read(NOTEBOOK, as_version=4)
+    by_id = {_grade_id(c): c for c in source.cells if _grade_id(c)}
+    tests_of = {
+        gid: [c.source for c in source.cells if (_grade_id(c) or "").startswith(f"{gid}_test")]
+        for gid in wrong
+    }
+    runs = [(gid, "the solution", by_id[gid].source, True) for gid in wrong]
+    runs += [
+        (gid, label, src, False) for gid, answers in wrong.items() for label, src in answers.items()
+    ]
+    runs += [
+        (gid, label, src, True) for gid, answers in right.items() for label, src in answers.items()
+    ]
+
+    cells, test_cells = [], []  # test_cells[k] = indices of run k's test cells
+    for gid, _label, answer, _passes in runs:
+        cells.append(new_code_cell(FORGET_ANSWERS))
+        cells += [new_code_cell(by_id[name].source) for name in PREAMBLE]
+        cells.append(new_code_cell(answer))
+        start = len(cells)
+        cells += [new_code_cell(t) for t in tests_of[gid]]
+        test_cells.append(range(start, len(cells)))
+    nb = new_notebook(cells=cells)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120).execute()
+
+    def failed(cell) -> bool:
+        return any(
+            o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+            for o in cell.outputs
+        )
+
+    problems = []
+    for (gid, label, _answer, passes), indices in zip(runs, test_cells, strict=True):
+        outcome = [failed(nb.cells[i]) for i in indices]
+        if passes and any(outcome):
+            errors = [
+                o.get("evalue", o.get("text", "")) for i in indices for o in nb.cells[i].outputs
+            ]
+            problems.append(f"{gid}: right answer '{label}' lost points: {errors}")
+        if not passes and not any(outcome):
+            problems.append(f"{gid}: wrong answer '{label}' kept full marks")
+    assert not problems, "\n".join(problems)
