@@ -166,6 +166,26 @@ def confusion_matrix(predictions, labels, num_classes: int = 10) -> np.ndarray:
     return np.bincount(flat, minlength=num_classes * num_classes).reshape(num_classes, num_classes)
 
 
+def confident_mistakes(
+    logits, labels, count: int = 16
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``count`` wrong predictions made with the highest softmax probability.
+
+    logits: (N, K), labels: (N,). Returns (index, predicted class, confidence), each (M,),
+    M <= count, most confident first.
+    """
+    logits = torch.as_tensor(logits).detach().float().cpu()
+    labels = torch.as_tensor(labels).cpu()
+    if logits.ndim != 2 or labels.shape != (logits.shape[0],):
+        raise ValueError(
+            f"expected logits (N, K) and labels (N,), got {tuple(logits.shape)} and {tuple(labels.shape)}"
+        )
+    confidence, predicted = logits.softmax(dim=1).max(dim=1)
+    wrong = torch.nonzero(predicted != labels).flatten()
+    order = wrong[confidence[wrong].argsort(descending=True)][:count]
+    return order.numpy(), predicted[order].numpy(), confidence[order].numpy()
+
+
 @dataclass
 class History:
     """Per-epoch record of a training run (losses are mean cross-entropy, accuracies in [0, 1])."""
