@@ -42,9 +42,13 @@ def nbgrader_config(root: Path, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Con
     c.Execute.timeout = cell_timeout
     c.Execute.interrupt_on_timeout = True
     c.Execute.allow_errors = True
-    # Test cells that print warnings to stderr must not lose points for it.
-    c.ClearSolutions.enforce_metadata = True
     c.NbGrader.logfile = ""
+    # Students see which check failed and why, never the hidden tests' code.
+    c.GenerateFeedback.preprocessors = [
+        "nbgrader.preprocessors.GetGrades",
+        "autograde.feedback.RedactHiddenTests",
+        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    ]
     return c
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from course.activations import relu, sigmoid
+
 #: The four inputs (A, B) of a two-input Boolean function, one per row: (4, 2).
 BOOLEAN_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
 
@@ -33,21 +35,9 @@ HOMEWORK_OR_W1 = np.array([[1.0, 0.0], [-1.0, 1.0]])
 HOMEWORK_OR_W2 = np.array([[1.0, 1.0]])
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function ``1 / (1 + exp(-z))``, computed without overflow for large ``|z|``."""
-    z = np.asarray(z, dtype=float)
-    ez = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
-
-
 def step(z: np.ndarray) -> np.ndarray:
     """Heaviside step: 1 where ``z > 0``, else 0 (as integers)."""
     return (np.asarray(z) > 0).astype(int)
-
-
-def relu(z: np.ndarray) -> np.ndarray:
-    """``max(z, 0)`` element-wise."""
-    return np.maximum(np.asarray(z, dtype=float), 0.0)
 
 
 def neuron(x: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:

@@ -1,0 +1,64 @@
+"""nbs/ is exactly what nbgrader generates from solutions/, and drift is detected."""
+
+import json
+import shutil
+
+from autograde import authoring
+from autograde.coursefolder import RELEASE_DIR, SOLUTIONS_DIR, course_stems
+from autograde.release import out_of_date, release
+
+
+def test_nbs_is_in_sync_with_solutions():
+    stems = course_stems()
+    assert stems, "no solution notebooks found"
+    assert out_of_date(stems) == []
+    assert sorted(p.stem for p in RELEASE_DIR.glob("*.ipynb")) == stems
+
+
+def test_solutions_are_stored_without_outputs():
+    for path in SOLUTIONS_DIR.glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell["outputs"] and cell["execution_count"] is None, path.name
+
+
+def test_release_stubs_solutions_and_drops_hidden_tests(tmp_path):
+    src = tmp_path / "solutions"
+    src.mkdir()
+    nb = authoring.notebook(
+        [
+            authoring.solution("answer", "x = 1\n### BEGIN SOLUTION\nx = 42\n### END SOLUTION"),
+            authoring.tests(
+                "answer_test",
+                1,
+                "assert x\n### BEGIN HIDDEN TESTS\nassert x == 42\n### END HIDDEN TESTS",
+            ),
+        ]
+    )
+    authoring.write(nb, src / "99_demo.ipynb")
+    nbs = tmp_path / "nbs"
+    release(["99_demo"], solutions=src, nbs=nbs)
+    text = (nbs / "99_demo.ipynb").read_text()
+    assert "NotImplementedError" in text and "x = 42" not in text and "x == 42" not in text
+    assert out_of_date(["99_demo"], solutions=src, nbs=nbs) == []
+
+    # Editing the solution makes the released copy stale; a stray notebook is reported too.
+    nb.cells[0].source = nb.cells[0].source.replace("x = 1", "x = 2")
+    authoring.write(nb, src / "99_demo.ipynb")
+    shutil.copy(nbs / "99_demo.ipynb", nbs / "98_stray.ipynb")
+    assert out_of_date(["99_demo"], solutions=src, nbs=nbs) == [
+        "99_demo",
+        "98_stray (no solution notebook)",
+    ]
+
+
+def test_authoring_refuses_ambiguous_cells():
+    import pytest
+
+    with pytest.raises(ValueError, match="BEGIN SOLUTION"):
+        authoring.solution("a", "x = 1")
+    with pytest.raises(ValueError, match="duplicate"):
+        authoring.notebook([authoring.locked("a", "x = 1"), authoring.locked("a", "y = 2")])
+    with pytest.raises(ValueError, match="points"):
+        authoring.tests("a_test", 0, "assert True")
