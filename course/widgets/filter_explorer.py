@@ -24,6 +24,8 @@ from course import filters
 from course.convolution import conv2d, output_size
 
 MAX_KERNEL = 5
+DIGIT_INDEX = 1  # a "4" from the shipped MNIST test sample
+CELL_WIDTH = "96px"
 PADDING_TINT = np.array([70, 110, 190], dtype=np.float64)  # zero padding drawn blue-ish
 
 
@@ -31,7 +33,7 @@ def default_images() -> dict[str, np.ndarray]:
     """An MNIST digit from the shipped sample and the 256 x 256 photo, floats in [0, 1]."""
     from course.images import digit, photo
 
-    return {"MNIST digit (28 x 28)": digit(0), "photo (256 x 256)": photo(256)}
+    return {"MNIST digit (28 x 28)": digit(DIGIT_INDEX), "photo (256 x 256)": photo(256)}
 
 
 def png_bytes(rgb_or_grey: np.ndarray) -> bytes:
@@ -113,11 +115,11 @@ class FilterExplorer:
         )
         self.kernel_size.style.button_width = "48px"
         self.cells = [
-            widgets.FloatText(value=0.0, step=0.1, layout=widgets.Layout(width="62px"))
+            widgets.FloatText(value=0.0, step=0.1, layout=widgets.Layout(width=CELL_WIDTH))
             for _ in range(MAX_KERNEL * MAX_KERNEL)
         ]
         self.kernel_grid = widgets.GridBox(
-            self.cells, layout=widgets.Layout(grid_template_columns="repeat(5, 64px)")
+            self.cells, layout=widgets.Layout(grid_template_columns=f"repeat(5, {CELL_WIDTH})")
         )
         self.stride = widgets.IntSlider(value=1, min=1, max=4, description="stride", style=style)
         self.padding = widgets.IntSlider(value=0, min=0, max=4, description="padding", style=style)
@@ -159,8 +161,14 @@ class FilterExplorer:
                 layout=widgets.Layout(margin="0 16px 0 0"),
             )
 
-        controls = widgets.VBox(
-            [self.preset, self.kernel_size, self.kernel_grid, self.stride, self.padding, self.image]
+        controls = widgets.HBox(
+            [
+                widgets.VBox(
+                    [self.preset, self.kernel_size, self.stride, self.padding, self.image],
+                    layout=widgets.Layout(margin="0 24px 0 0"),
+                ),
+                titled("kernel values (edit to make your own)", self.kernel_grid),
+            ]
         )
         pictures = widgets.HBox(
             [
@@ -209,7 +217,7 @@ class FilterExplorer:
         for index, cell in enumerate(self.cells):
             i, j = divmod(index, MAX_KERNEL)
             cell.layout.display = None if i < k and j < k else "none"
-        self.kernel_grid.layout.grid_template_columns = f"repeat({k}, 64px)"
+        self.kernel_grid.layout.grid_template_columns = f"repeat({k}, {CELL_WIDTH})"
 
     def _on_preset(self, change: dict) -> None:
         if self._muted or change["new"] == "custom":
