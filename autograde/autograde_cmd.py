@@ -46,6 +46,22 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="keep the scratch grading folder (its path is printed) for debugging",
     )
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="grade N students at once on this machine, each in a process and folder of its "
+        "own (default 1; about one per CPU core); the outputs are the same as a serial run's",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on a Dask distributed cluster (e.g. tcp://10.0.0.5:8786): each student is "
+        "a task; notebooks and the course template travel as data, so workers need only this "
+        "package installed, not the submissions folder",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -62,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
             cell_timeout=args.cell_timeout,
             keep_workdir=args.keep_work,
             progress=not args.quiet,
+            workers=args.workers,
+            scheduler=args.scheduler,
         )
     except (SubmissionError, ValueError, FileNotFoundError) as exc:
         print(f"nn-course autograde: {exc}", file=sys.stderr)

@@ -21,10 +21,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm.auto import tqdm
-
 from autograde import PACKAGE_ROOT
 from autograde.coursefolder import DEFAULT_CELL_TIMEOUT, SOLUTIONS_DIR, CourseFolder, course_stems
+from autograde.executors import StudentJob, make_executor
 from autograde.submissions import Class, HandIn, collect
 
 GRADES_COLUMNS = ["student_id", "notebook", "score", "max_score", "status", "message"]
@@ -42,7 +41,8 @@ class Row:
     status: str  # graded | missing | invalid | error
     message: str = ""
     cells: list[dict] = field(default_factory=list)
-    feedback: str = ""
+    feedback: str = ""  # path of the feedback HTML where it was graded
+    feedback_html: bytes = b""  # the feedback itself, as the executors hand it back
 
 
 @dataclass
@@ -182,7 +182,9 @@ def write_outputs(rows: list[Row], out: Path) -> None:
     for r in rows:
         target = out / "feedback" / r.student_id / f"{r.notebook}.html"
         target.parent.mkdir(parents=True, exist_ok=True)
-        if r.feedback and Path(r.feedback).is_file():
+        if r.feedback_html:
+            target.write_bytes(r.feedback_html)
+        elif r.feedback and Path(r.feedback).is_file():
             shutil.copyfile(r.feedback, target)
         else:
             target.write_text(_fallback_feedback(r), encoding="utf-8")
@@ -197,8 +199,15 @@ def grade_class(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     keep_workdir: bool = False,
     progress: bool = True,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Report:
-    """Grade every student in ``submissions`` (folder or zip) into ``out``."""
+    """Grade every student in ``submissions`` (folder or zip) into ``out``.
+
+    ``workers`` students are graded at once on this machine, or every student is a task on the
+    Dask scheduler at ``scheduler``; the outputs are the same files either way.
+    """
+    executor = make_executor(workers, scheduler)
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     if out == submissions or submissions in out.parents and submissions.is_dir():
         raise ValueError("--out must not be inside the submissions folder (it is never written to)")
@@ -208,18 +217,10 @@ def grade_class(
         klass: Class = collect(submissions, stems, work)
         template = work / "template"
         max_scores = prepare_template(template, stems, solutions, cell_timeout)
-        rows: list[Row] = []
-        bar = tqdm(klass.students, desc="grading", unit="student", disable=not progress)
-        for sid in bar:
-            bar.set_postfix_str(sid)
-            rows += grade_one(
-                template,
-                sid,
-                klass.hand_ins[sid],
-                work / "students-work" / sid,
-                max_scores,
-                cell_timeout,
-            )
+        jobs = [StudentJob.from_hand_ins(sid, klass.hand_ins[sid]) for sid in klass.students]
+        rows: list[Row] = executor.grade(
+            template, jobs, max_scores, cell_timeout, work / "students-work", progress
+        )
         write_outputs(rows, out)
         return Report(rows, klass.warnings, out)
     finally:
