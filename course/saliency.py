@@ -423,6 +423,7 @@ def sanity_check(
     target: Target,
     method: SaliencyMethod = vanilla_saliency,
     seed: int = 0,
+    progress: bool = False,
 ) -> SanityCheckResult:
     """Adebayo et al. (2018): randomise the layers from the top (output) down, cumulatively.
 
@@ -430,10 +431,13 @@ def sanity_check(
     for ``target`` are recomputed by ``method(model, x, target) -> (N, H, W)`` and compared
     with the trained model's maps by Spearman's rank correlation. A map that explains the
     model must change (rho falls towards 0) as its weights are destroyed. The re-initialisation
-    uses its own random stream (``seed``); the global one is left as it was.
+    uses its own random stream (``seed``); the global one is left as it was. ``method``
+    receives the targets as an ``(N,)`` int64 tensor; ``progress`` shows a bar over the layers.
     """
+    from tqdm.auto import tqdm
+
     x = as_images(x).detach()
-    targets = _target_list(target, x.shape[0])
+    targets = torch.as_tensor(_target_list(target, x.shape[0]), device=x.device)
     original = method(model, x, targets).detach().cpu().numpy()
     if original.shape[0] != x.shape[0]:
         raise ValueError(f"method must return one map per image, got shape {original.shape}")
@@ -445,7 +449,9 @@ def sanity_check(
         raise ValueError("the model has no parameters to randomise")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        for name, module in reversed(layers):
+        for name, module in tqdm(
+            layers[::-1], desc="randomising", unit="layer", disable=not progress
+        ):
             reinitialise(module)
             steps.append(name)
             all_maps.append(method(randomised, x, targets).detach().cpu().numpy())

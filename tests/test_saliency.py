@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
 import warnings
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -333,7 +337,7 @@ def test_explorer_redraws_the_map_for_the_chosen_digit_class_and_method():
 
     model = sal.probe_model(in_channels=1, size=28, seed=2)
     x = torch.rand(5, 1, 28, 28, generator=torch.Generator().manual_seed(0))
-    explorer = SaliencyExplorer(model, x, [0, 1, 2, 3, 4])
+    explorer = SaliencyExplorer(model, x, [0, 1, 2, 3, 4], baseline=-0.5)
     predicted = int(model.eval()(x[0:1]).argmax())
     model.train()
     np.testing.assert_allclose(explorer.saliency, sal.vanilla_saliency(model, x[:1], predicted)[0])
@@ -346,8 +350,106 @@ def test_explorer_redraws_the_map_for_the_chosen_digit_class_and_method():
     assert explorer.picture.value != picture
 
     explorer.method.value = "integrated gradients"
-    expected = sal.integrated_gradients(model, x[3:4], 7, steps=64).abs().amax(dim=1)[0]
+    expected = (
+        sal.integrated_gradients(model, x[3:4], 7, baseline=-0.5, steps=64).abs().amax(dim=1)[0]
+    )
     np.testing.assert_allclose(explorer.saliency, expected, rtol=1e-5, atol=1e-8)
     explorer.method.value = "SmoothGrad"
     assert explorer.saliency.shape == (28, 28)
     assert model.training  # the widget never leaves the caller's model in eval mode
+
+
+# --------------------------------------------------------------------------- the notebook's known answers
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "solutions" / "06_saliency.ipynb"
+VARIANTS = ROOT / "autograde" / "variants" / "06_saliency.py"
+PREAMBLE = ("setup", "model_and_digits")  # the locked cells every test cell relies on
+
+
+def _grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _load_variants():
+    spec = importlib.util.spec_from_file_location("variants_06", VARIANTS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG, module.RIGHT
+
+
+def test_every_exercise_has_wrong_and_right_variants():
+    wrong, right = _load_variants()
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    exercises = [_grade_id(c) for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert exercises and set(exercises) == set(wrong) == set(right)
+    for grade_id in exercises:
+        assert len(wrong[grade_id]) >= 2 and len(right[grade_id]) >= 1, grade_id
+    # the issue's four
+    assert "no absolute value" in wrong["saliency_map"]
+    assert "gradient of the softmax probability instead of the logit" in wrong["saliency_map"]
+    assert "model left in train mode (no model.eval())" in wrong["saliency_map"]
+    assert "not multiplied by (x - baseline)" in wrong["integrated_gradients"]
+
+
+def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkeypatch):
+    """One kernel: the preamble and the solutions once, then per known answer: forget the
+    exercise's names, run the answer and its test cells, put the solution back."""
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    wrong, right = _load_variants()
+    source = nbformat.read(NOTEBOOK, as_version=4)
+    by_id = {_grade_id(c): c for c in source.cells if _grade_id(c)}
+    tests_of = {
+        gid: [c.source for c in source.cells if (_grade_id(c) or "").startswith(f"{gid}_test")]
+        for gid in wrong
+    }
+    names_of = {
+        gid: re.findall(r"^def (\w+)|^(\w+) =", by_id[gid].source, flags=re.MULTILINE)
+        for gid in wrong
+    }
+    runs = [(gid, "the solution", by_id[gid].source, True) for gid in wrong]
+    runs += [
+        (g, label, src, False) for g, answers in wrong.items() for label, src in answers.items()
+    ]
+    runs += [
+        (g, label, src, True) for g, answers in right.items() for label, src in answers.items()
+    ]
+
+    cells = [new_code_cell(by_id[name].source) for name in PREAMBLE]
+    cells += [new_code_cell(by_id[gid].source) for gid in wrong]
+    test_cells = []  # test_cells[k] = indices of run k's test cells
+    for gid, _label, answer, _passes in runs:
+        names = [a or b for a, b in names_of[gid]]
+        cells.append(
+            new_code_cell(f"for _n in {names!r}:\n    globals().pop(_n, None)\nmodel.eval()")
+        )
+        cells.append(new_code_cell(answer))
+        start = len(cells)
+        cells += [new_code_cell(t) for t in tests_of[gid]]
+        test_cells.append(range(start, len(cells)))
+        cells.append(new_code_cell(by_id[gid].source))  # the solution back for later exercises
+    nb = new_notebook(cells=cells)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300).execute()
+
+    def failed(cell) -> bool:
+        return any(
+            o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+            for o in cell.outputs
+        )
+
+    for i in range(len(PREAMBLE) + len(wrong)):
+        assert not any(o.output_type == "error" for o in nb.cells[i].outputs), nb.cells[i].outputs
+    problems = []
+    for (gid, label, _answer, passes), indices in zip(runs, test_cells, strict=True):
+        outcome = [failed(nb.cells[i]) for i in indices]
+        if passes and any(outcome):
+            errors = [
+                o.get("evalue", o.get("text", "")) for i in indices for o in nb.cells[i].outputs
+            ]
+            problems.append(f"{gid}: right answer '{label}' lost points: {errors}")
+        if not passes and not any(outcome):
+            problems.append(f"{gid}: wrong answer '{label}' kept full marks")
+    assert not problems, "\n".join(problems)

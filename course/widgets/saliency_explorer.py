@@ -25,8 +25,13 @@ from course.plots.saliency import show_image, show_map, show_overlay
 PREDICTED = -1
 
 
-def _map_methods() -> dict[str, Callable[[nn.Module, torch.Tensor, int], torch.Tensor]]:
-    """The methods on offer; each maps ``(model, x (1, C, H, W), class)`` to ``(1, H, W)``."""
+def _map_methods(
+    baseline: float | None,
+) -> dict[str, Callable[[nn.Module, torch.Tensor, int], torch.Tensor]]:
+    """The methods on offer; each maps ``(model, x (1, C, H, W), class)`` to ``(1, H, W)``.
+
+    ``baseline``: integrated gradients' reference value (None: zeros).
+    """
     return {
         "vanilla gradient": sal.vanilla_saliency,
         "SmoothGrad": lambda m, x, t: sal.smoothgrad(
@@ -34,7 +39,7 @@ def _map_methods() -> dict[str, Callable[[nn.Module, torch.Tensor, int], torch.T
         ),
         "gradient x input": lambda m, x, t: sal.gradient_times_input(m, x, t).abs().amax(dim=1),
         "integrated gradients": lambda m, x, t: (
-            sal.integrated_gradients(m, x, t, steps=64).abs().amax(dim=1)
+            sal.integrated_gradients(m, x, t, baseline=baseline, steps=64).abs().amax(dim=1)
         ),
     }
 
@@ -43,7 +48,9 @@ class SaliencyExplorer(widgets.VBox):
     """Digit slider, class and method drop-downs, and the image / map / overlay picture.
 
     images: ``(N, C, H, W)`` tensor; labels: ``(N,)`` true classes (shown in the caption).
-    The class drop-down offers "predicted" (the model's own answer) and every class.
+    The class drop-down offers "predicted" (the model's own answer) and every class;
+    ``baseline`` is the value of integrated gradients' baseline image (e.g. a black pixel after
+    normalisation; None: zeros).
     """
 
     def __init__(
@@ -52,6 +59,7 @@ class SaliencyExplorer(widgets.VBox):
         images: torch.Tensor,
         labels: Sequence[int] | torch.Tensor,
         class_names: Sequence[str] | None = None,
+        baseline: float | None = None,
     ) -> None:
         self.model = model
         self.images = sal.as_images(images, "images").detach()
@@ -62,7 +70,7 @@ class SaliencyExplorer(widgets.VBox):
             self.logits = model(self.images)
         classes = self.logits.shape[1]
         names = list(class_names) if class_names else [str(c) for c in range(classes)]
-        self.methods = _map_methods()
+        self.methods = _map_methods(baseline)
         self.digit = widgets.IntSlider(
             value=0, min=0, max=len(self.images) - 1, description="digit", continuous_update=True
         )

@@ -1,0 +1,451 @@
+"""Known answers for 06_saliency (keys: solution-cell grade ids; values replace the cell).
+
+Every wrong answer must lose points in its exercise's test cells; every right one must keep
+full marks. The test models of the hidden tests have dropout and batch norm, so an answer that
+runs the model in training mode gives different numbers.
+"""
+
+WRONG = {
+    "saliency_map": {
+        "no absolute value": """
+def saliency_map(model, x, target):
+    was_training = model.training
+    model.eval()
+    try:
+        inputs = x.detach().clone().requires_grad_(True)
+        scores = model(inputs).gather(1, target.reshape(-1, 1))
+        (grad,) = torch.autograd.grad(scores.sum(), inputs)
+    finally:
+        model.train(was_training)
+    return grad.amax(dim=1)
+""",
+        "gradient of the softmax probability instead of the logit": """
+def saliency_map(model, x, target):
+    was_training = model.training
+    model.eval()
+    try:
+        inputs = x.detach().clone().requires_grad_(True)
+        probs = torch.softmax(model(inputs), dim=1).gather(1, target.reshape(-1, 1))
+        (grad,) = torch.autograd.grad(probs.sum(), inputs)
+    finally:
+        model.train(was_training)
+    return grad.abs().amax(dim=1)
+""",
+        "model left in train mode (no model.eval())": """
+def saliency_map(model, x, target):
+    inputs = x.detach().clone().requires_grad_(True)
+    scores = model(inputs).gather(1, target.reshape(-1, 1))
+    (grad,) = torch.autograd.grad(scores.sum(), inputs)
+    return grad.abs().amax(dim=1)
+""",
+        "caller's mode not restored (left in eval mode)": """
+def saliency_map(model, x, target):
+    model.eval()
+    inputs = x.detach().clone().requires_grad_(True)
+    scores = model(inputs).gather(1, target.reshape(-1, 1))
+    (grad,) = torch.autograd.grad(scores.sum(), inputs)
+    return grad.abs().amax(dim=1)
+""",
+        "channels summed instead of the maximum": """
+def saliency_map(model, x, target):
+    was_training = model.training
+    model.eval()
+    try:
+        inputs = x.detach().clone().requires_grad_(True)
+        scores = model(inputs).gather(1, target.reshape(-1, 1))
+        (grad,) = torch.autograd.grad(scores.sum(), inputs)
+    finally:
+        model.train(was_training)
+    return grad.abs().sum(dim=1)
+""",
+        "gradients left in the parameters (.backward())": """
+def saliency_map(model, x, target):
+    was_training = model.training
+    model.eval()
+    try:
+        inputs = x.detach().clone().requires_grad_(True)
+        model(inputs).gather(1, target.reshape(-1, 1)).sum().backward()
+    finally:
+        model.train(was_training)
+    return inputs.grad.abs().amax(dim=1)
+""",
+        "only calls the reference": """
+def saliency_map(model, x, target):
+    return sal.vanilla_saliency(model, x, target)
+""",
+    },
+    "integrated_gradients": {
+        "not multiplied by (x - baseline)": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    was_training = model.training
+    model.eval()
+    try:
+        total = torch.zeros_like(x)
+        for k in range(1, steps + 1):
+            point = (baseline + k / steps * (x - baseline)).detach().requires_grad_(True)
+            score = model(point).gather(1, target[:, None]).sum()
+            total += torch.autograd.grad(score, point)[0]
+    finally:
+        model.train(was_training)
+    return total / steps
+""",
+        "multiplied by x instead of (x - baseline)": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    was_training = model.training
+    model.eval()
+    try:
+        total = torch.zeros_like(x)
+        for k in range(1, steps + 1):
+            point = (baseline + k / steps * (x - baseline)).detach().requires_grad_(True)
+            score = model(point).gather(1, target[:, None]).sum()
+            total += torch.autograd.grad(score, point)[0]
+    finally:
+        model.train(was_training)
+    return x * total / steps
+""",
+        "path starts at zero, not at the baseline": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    was_training = model.training
+    model.eval()
+    try:
+        total = torch.zeros_like(x)
+        for k in range(1, steps + 1):
+            point = (k / steps * x).detach().requires_grad_(True)
+            score = model(point).gather(1, target[:, None]).sum()
+            total += torch.autograd.grad(score, point)[0]
+    finally:
+        model.train(was_training)
+    return (x - baseline) * total / steps
+""",
+        "left Riemann sum (k = 0 .. m-1)": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    was_training = model.training
+    model.eval()
+    try:
+        total = torch.zeros_like(x)
+        for k in range(steps):
+            point = (baseline + k / steps * (x - baseline)).detach().requires_grad_(True)
+            score = model(point).gather(1, target[:, None]).sum()
+            total += torch.autograd.grad(score, point)[0]
+    finally:
+        model.train(was_training)
+    return (x - baseline) * total / steps
+""",
+        "model left in train mode (no model.eval())": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    total = torch.zeros_like(x)
+    for k in range(1, steps + 1):
+        point = (baseline + k / steps * (x - baseline)).detach().requires_grad_(True)
+        score = model(point).gather(1, target[:, None]).sum()
+        total += torch.autograd.grad(score, point)[0]
+    return (x - baseline) * total / steps
+""",
+        "gradient of the softmax probability instead of the logit": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    was_training = model.training
+    model.eval()
+    try:
+        total = torch.zeros_like(x)
+        for k in range(1, steps + 1):
+            point = (baseline + k / steps * (x - baseline)).detach().requires_grad_(True)
+            score = torch.softmax(model(point), dim=1).gather(1, target[:, None]).sum()
+            total += torch.autograd.grad(score, point)[0]
+    finally:
+        model.train(was_training)
+    return (x - baseline) * total / steps
+""",
+        "only calls the reference": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    return sal.integrated_gradients(model, x, target, baseline=baseline, steps=steps)
+""",
+    },
+    "completeness_gap": {
+        "baseline score forgotten": """
+def completeness_gap(model, x, target, attributions, baseline):
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            f_x = model(x).gather(1, target[:, None])[:, 0]
+    finally:
+        model.train(was_training)
+    return attributions.reshape(len(x), -1).sum(dim=1) - f_x
+""",
+        "sign flipped": """
+def completeness_gap(model, x, target, attributions, baseline):
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            f_x = model(x).gather(1, target[:, None])[:, 0]
+            f_b = model(baseline).gather(1, target[:, None])[:, 0]
+    finally:
+        model.train(was_training)
+    return (f_x - f_b) - attributions.reshape(len(x), -1).sum(dim=1)
+""",
+        "probabilities instead of logits": """
+def completeness_gap(model, x, target, attributions, baseline):
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            p_x = torch.softmax(model(x), dim=1).gather(1, target[:, None])[:, 0]
+            p_b = torch.softmax(model(baseline), dim=1).gather(1, target[:, None])[:, 0]
+    finally:
+        model.train(was_training)
+    return attributions.reshape(len(x), -1).sum(dim=1) - (p_x - p_b)
+""",
+        "model left in train mode (no model.eval())": """
+def completeness_gap(model, x, target, attributions, baseline):
+    with torch.no_grad():
+        f_x = model(x).gather(1, target[:, None])[:, 0]
+        f_b = model(baseline).gather(1, target[:, None])[:, 0]
+    return attributions.reshape(len(x), -1).sum(dim=1) - (f_x - f_b)
+""",
+        "attributions summed over the whole batch": """
+def completeness_gap(model, x, target, attributions, baseline):
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            f_x = model(x).gather(1, target[:, None])[:, 0]
+            f_b = model(baseline).gather(1, target[:, None])[:, 0]
+    finally:
+        model.train(was_training)
+    return attributions.sum() - (f_x - f_b)
+""",
+    },
+    "class_maps": {
+        "the predicted class's map repeated": """
+def class_maps(model, image, num_classes=10):
+    with torch.no_grad():
+        model.eval()
+        best = model(image[None]).argmax(dim=1)
+    return sal.vanilla_saliency(model, image.expand(num_classes, *image.shape), best.repeat(num_classes))
+""",
+        "each map rescaled to a maximum of 1": """
+def class_maps(model, image, num_classes=10):
+    batch = image.expand(num_classes, *image.shape)
+    maps = saliency_map(model, batch, torch.arange(num_classes, device=image.device))
+    return maps / maps.amax(dim=(1, 2), keepdim=True)
+""",
+        "num_classes ignored (always 10)": """
+def class_maps(model, image, num_classes=10):
+    batch = image.expand(10, *image.shape)
+    return saliency_map(model, batch, torch.arange(10, device=image.device))[:num_classes]
+""",
+        "signed gradients (no absolute value)": """
+def class_maps(model, image, num_classes=10):
+    batch = image.expand(num_classes, *image.shape)
+    return sal.input_gradients(model, batch, torch.arange(num_classes)).amax(dim=1)
+""",
+        "only calls the reference": """
+def class_maps(model, image, num_classes=10):
+    return sal.per_class_saliency(model, image, classes=range(num_classes))
+""",
+    },
+    "rank_correlation": {
+        "Pearson correlation of the values, not of their ranks": """
+def rank_correlation(a, b):
+    a = np.asarray(a, dtype=float).ravel()
+    b = np.asarray(b, dtype=float).ravel()
+    return float(np.corrcoef(a, b)[0, 1])
+""",
+        "argsort once (positions of the sorted values, not ranks)": """
+def rank_correlation(a, b):
+    ra = np.argsort(np.asarray(a, dtype=float).ravel()).astype(float)
+    rb = np.argsort(np.asarray(b, dtype=float).ravel()).astype(float)
+    return float(np.corrcoef(ra, rb)[0, 1])
+""",
+        "ties not averaged (ordinal ranks)": """
+def rank_correlation(a, b):
+    ra = np.argsort(np.argsort(np.asarray(a, dtype=float).ravel(), kind="stable")).astype(float)
+    rb = np.argsort(np.argsort(np.asarray(b, dtype=float).ravel(), kind="stable")).astype(float)
+    return float(np.corrcoef(ra, rb)[0, 1])
+""",
+        "calls scipy": """
+def rank_correlation(a, b):
+    import scipy.stats
+    return float(scipy.stats.spearmanr(np.ravel(a), np.ravel(b))[0])
+""",
+        "only calls the reference": """
+def rank_correlation(a, b):
+    return sal.spearman(a, b)
+""",
+    },
+    "sanity_questions": {
+        "the vanilla map judged unchanged": """
+vanilla_map_changes = False
+edge_map_passes = False
+why_rho_stays_positive = "B"
+""",
+        "the edge map judged to pass": """
+vanilla_map_changes = True
+edge_map_passes = True
+why_rho_stays_positive = "B"
+""",
+        "rho explained by the network still knowing the digits": """
+vanilla_map_changes = True
+edge_map_passes = False
+why_rho_stays_positive = "A"
+""",
+    },
+}
+
+RIGHT = {
+    "saliency_map": {
+        "one image at a time": """
+def saliency_map(model, x, target):
+    was_training = model.training
+    model.eval()
+    maps = []
+    try:
+        for image, t in zip(x, target):
+            inputs = image[None].detach().clone().requires_grad_(True)
+            score = model(inputs)[0, t]
+            (grad,) = torch.autograd.grad(score, inputs)
+            maps.append(grad[0].abs().max(dim=0).values)
+    finally:
+        model.train(was_training)
+    return torch.stack(maps)
+""",
+        "backward() with the parameters' gradients cleared afterwards": """
+def saliency_map(model, x, target):
+    was_training = model.training
+    model.eval()
+    try:
+        inputs = x.detach().clone().requires_grad_(True)
+        logits = model(inputs)
+        logits[torch.arange(len(x)), target].sum().backward()
+        model.zero_grad(set_to_none=True)
+    finally:
+        model.train(was_training)
+    return inputs.grad.abs().amax(dim=1)
+""",
+        "one-hot weighted logits (float32 throughout)": """
+def saliency_map(model, x, target):
+    was_training = model.training
+    model.eval()
+    try:
+        inputs = x.detach().clone().requires_grad_(True)
+        logits = model(inputs)
+        one_hot = torch.nn.functional.one_hot(target, logits.shape[1]).to(logits.dtype)
+        (grad,) = torch.autograd.grad((logits * one_hot).sum(), inputs)
+    finally:
+        model.train(was_training)
+    return torch.max(torch.abs(grad), dim=1).values
+""",
+    },
+    "integrated_gradients": {
+        "loop over the steps": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    was_training = model.training
+    model.eval()
+    try:
+        total = torch.zeros_like(x)
+        for k in range(1, steps + 1):
+            point = (baseline + k / steps * (x - baseline)).detach().requires_grad_(True)
+            score = model(point).gather(1, target[:, None]).sum()
+            total += torch.autograd.grad(score, point)[0]
+    finally:
+        model.train(was_training)
+    return (x - baseline) * total / steps
+""",
+        "loop over images, steps stacked; course's vanilla gradient helper": """
+def integrated_gradients(model, x, target, baseline, steps=64):
+    out = []
+    alphas = torch.linspace(1 / steps, 1, steps, dtype=x.dtype, device=x.device)
+    for xi, bi, ti in zip(x, baseline, target):
+        path = bi + alphas.view(-1, 1, 1, 1) * (xi - bi)
+        grads = sal.input_gradients(model, path, int(ti))
+        out.append((xi - bi) * grads.mean(dim=0))
+    return torch.stack(out)
+""",
+    },
+    "completeness_gap": {
+        "loop over the images": """
+def completeness_gap(model, x, target, attributions, baseline):
+    was_training = model.training
+    model.eval()
+    gaps = []
+    try:
+        with torch.no_grad():
+            for xi, bi, ai, ti in zip(x, baseline, attributions, target):
+                change = model(xi[None])[0, ti] - model(bi[None])[0, ti]
+                gaps.append(ai.sum() - change)
+    finally:
+        model.train(was_training)
+    return torch.stack(gaps)
+""",
+        "one forward pass for x and baseline together": """
+def completeness_gap(model, x, target, attributions, baseline):
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            scores = model(torch.cat([x, baseline])).gather(1, torch.cat([target, target])[:, None])[:, 0]
+    finally:
+        model.train(was_training)
+    n = len(x)
+    return attributions.flatten(1).sum(dim=1) - (scores[:n] - scores[n:])
+""",
+    },
+    "class_maps": {
+        "a loop over the classes": """
+def class_maps(model, image, num_classes=10):
+    maps = [saliency_map(model, image[None], torch.tensor([c])) [0] for c in range(num_classes)]
+    return torch.stack(maps)
+""",
+        "the course's vanilla saliency in one batch": """
+def class_maps(model, image, num_classes=10):
+    return sal.vanilla_saliency(model, image.expand(num_classes, *image.shape), list(range(num_classes)))
+""",
+    },
+    "rank_correlation": {
+        "double argsort and a loop over tied values": """
+def rank_correlation(a, b):
+    def ranks(v):
+        r = np.empty(len(v))
+        r[np.argsort(v, kind="stable")] = np.arange(1, len(v) + 1)
+        for value in np.unique(v):
+            same = v == value
+            if same.sum() > 1:
+                r[same] = r[same].mean()
+        return r
+
+    ra = ranks(np.asarray(a, dtype=float).ravel())
+    rb = ranks(np.asarray(b, dtype=float).ravel())
+    return float(np.corrcoef(ra, rb)[0, 1])
+""",
+        "pure Python ranks": """
+def rank_correlation(a, b):
+    def ranks(values):
+        order = sorted(range(len(values)), key=lambda i: values[i])
+        r = [0.0] * len(values)
+        i = 0
+        while i < len(order):
+            j = i
+            while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+                j += 1
+            for k in range(i, j + 1):
+                r[order[k]] = (i + j) / 2 + 1
+            i = j + 1
+        return r
+
+    ra = ranks(np.asarray(a, dtype=float).ravel().tolist())
+    rb = ranks(np.asarray(b, dtype=float).ravel().tolist())
+    ma, mb = sum(ra) / len(ra), sum(rb) / len(rb)
+    cov = sum((p - ma) * (q - mb) for p, q in zip(ra, rb))
+    va = sum((p - ma) ** 2 for p in ra)
+    vb = sum((q - mb) ** 2 for q in rb)
+    return cov / (va * vb) ** 0.5
+""",
+    },
+    "sanity_questions": {
+        "answers written as expressions": """
+vanilla_map_changes = 0.64 < 0.9
+edge_map_passes = not (1.0 == 1.0)
+why_rho_stays_positive = "b".upper()
+""",
+    },
+}
