@@ -282,3 +282,56 @@ def make_moons(
     y = np.concatenate([np.zeros(n0, np.int64), np.ones(n - n0, np.int64)])
     order = rng.permutation(n)
     return x[order], y[order]
+
+
+# --- a double well: where batch gradient descent stops and SGD's noise gets out -------------
+
+DOUBLE_WELL_TILT = 0.5
+
+
+def double_well_data(
+    n: int = 100, spread: float = 4.0, rng: np.random.Generator | int | None = 0
+) -> np.ndarray:
+    """Per-example slopes e_i (mean exactly 0, std ``spread``) of the losses below."""
+    rng = _rng(rng)
+    if n < 2 or spread < 0:
+        raise ValueError(f"need n >= 2 and spread >= 0, got n={n}, spread={spread}")
+    e = rng.standard_normal(n)
+    return (e - e.mean()) / e.std() * spread
+
+
+def double_well_loss(w: np.ndarray | float, tilt: float = DOUBLE_WELL_TILT) -> np.ndarray:
+    """Full-data loss L(w) = (w^2 - 1)^2 + tilt w: a local minimum near w = +0.93 and the
+    global one near w = -1.06 (for tilt = 0.5). Example i's loss adds e_i w, which averages out.
+    """
+    w = np.asarray(w, dtype=np.float64)
+    return (w**2 - 1) ** 2 + tilt * w
+
+
+def double_well_grad(w: float, e_batch: np.ndarray, tilt: float = DOUBLE_WELL_TILT) -> float:
+    """Gradient of the mean loss over a batch: 4 w (w^2 - 1) + tilt + mean(e_batch)."""
+    return 4 * w * (w * w - 1) + tilt + float(np.mean(e_batch))
+
+
+def descend_double_well(
+    w0: float,
+    e: np.ndarray,
+    lr: float,
+    epochs: int,
+    batch_size: int | None,
+    rng: np.random.Generator | int | None = 0,
+) -> np.ndarray:
+    """Gradient descent on the double well: w after every update (w0 first).
+
+    batch_size None uses all examples each step (batch GD: the e_i cancel); 1 is SGD.
+    """
+    from course.layers import minibatches
+
+    rng = _rng(rng)
+    path = [float(w0)]
+    w = float(w0)
+    for _ in range(epochs):
+        for idx in minibatches(len(e), batch_size, rng):
+            w -= lr * double_well_grad(w, e[idx])
+            path.append(w)
+    return np.array(path)

@@ -435,3 +435,115 @@ def fit(
 def accuracy(model: MLP, x: np.ndarray, labels: np.ndarray) -> float:
     """Fraction of rows whose predicted class equals the label."""
     return float(np.mean(model.predict(x) == np.asarray(labels)))
+
+
+# --- the notebook's two-layer network on a parameter dictionary -----------------------------
+
+Params = dict[str, np.ndarray]
+ParamLossFn = Callable[[Params, np.ndarray, np.ndarray], tuple[float, Params]]
+
+
+def init_two_layer(d: int, h: int, c: int, rng: np.random.Generator | None = None) -> Params:
+    """{"W1": (h, d), "b1": (h,), "W2": (c, h), "b2": (c,)}, Glorot-scaled normal weights."""
+    rng = rng if rng is not None else np.random.default_rng()
+    first, second = Linear(d, h, rng), Linear(h, c, rng)
+    return {
+        "W1": first.params["W"],
+        "b1": first.params["b"],
+        "W2": second.params["W"],
+        "b2": second.params["b"],
+    }
+
+
+def two_layer_loss_and_grads(
+    params: Params, x: np.ndarray, labels: np.ndarray, activation: str = "tanh"
+) -> tuple[float, Params]:
+    """Loss and gradients of  x -> linear -> activation -> linear -> softmax cross-entropy.
+
+    x: (N, D), labels: (N,); params as :func:`init_two_layer`. Returns (loss, grads) with
+    grads[k] of params[k]'s shape.
+    """
+    a1, cache1 = linear_forward(x, params["W1"], params["b1"])
+    h1, cache_act = activation_forward(a1, activation)
+    scores, cache2 = linear_forward(h1, params["W2"], params["b2"])
+    loss, dscores = softmax_cross_entropy(scores, labels)
+    dh1, dW2, db2 = linear_backward(dscores, cache2)
+    da1 = activation_backward(dh1, cache_act)
+    _, dW1, db1 = linear_backward(da1, cache1)
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+
+
+def two_layer_predict(params: Params, x: np.ndarray, activation: str = "tanh") -> np.ndarray:
+    """Class with the largest score for each row of x: (N, D) -> (N,)."""
+    h1 = act.get_activation(activation).function(x @ params["W1"].T + params["b1"])
+    return np.argmax(h1 @ params["W2"].T + params["b2"], axis=1)
+
+
+def sgd_epoch(
+    params: Params,
+    x: np.ndarray,
+    labels: np.ndarray,
+    lr: float,
+    batch_size: int,
+    rng: np.random.Generator,
+    loss_and_grads: ParamLossFn = two_layer_loss_and_grads,
+) -> list[float]:
+    """One epoch of mini-batch SGD on a parameter dictionary, updated in place.
+
+    order = rng.permutation(N), batches order[0:B], order[B:2B], ... (the last may be
+    smaller); for each: loss, grads = loss_and_grads(params, x[idx], labels[idx]), then
+    params[k] -= lr * grads[k]. Returns the losses (each before its update).
+    """
+    if len(x) != len(labels):
+        raise ValueError(f"x and labels must have the same length, got {len(x)} and {len(labels)}")
+    losses = []
+    for idx in minibatches(len(x), batch_size, rng):
+        loss, grads = loss_and_grads(params, x[idx], labels[idx])
+        for key, grad in grads.items():
+            params[key] -= lr * grad
+        losses.append(loss)
+    return losses
+
+
+def train_for_seconds(
+    params: Params,
+    x: np.ndarray,
+    labels: np.ndarray,
+    lr: float,
+    batch_size: int | None,
+    seconds: float,
+    rng: np.random.Generator,
+    loss_and_grads: ParamLossFn = two_layer_loss_and_grads,
+    n_evals: int = 20,
+    eval_size: int = 2000,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Train for a budget of wall-clock seconds (updates only; evaluations are not counted).
+
+    batch_size None is full-batch gradient descent. The loss on a fixed random subset of
+    ``eval_size`` examples is recorded at 0 s and about every seconds / n_evals.
+    Returns (times (k,), losses (k,), number of updates).
+    """
+    if seconds <= 0:
+        raise ValueError(f"seconds must be positive, got {seconds}")
+    check = rng.choice(len(x), size=min(eval_size, len(x)), replace=False)
+
+    def evaluate() -> float:
+        return loss_and_grads(params, x[check], labels[check])[0]
+
+    times, losses = [0.0], [evaluate()]
+    spent, updates, next_eval = 0.0, 0, seconds / n_evals
+    while spent < seconds:
+        for idx in minibatches(len(x), batch_size, rng):
+            start = time.perf_counter()
+            _, grads = loss_and_grads(params, x[idx], labels[idx])
+            for key, grad in grads.items():
+                params[key] -= lr * grad
+            spent += time.perf_counter() - start
+            updates += 1
+            if spent >= next_eval or spent >= seconds:
+                times.append(spent)
+                losses.append(evaluate())
+                next_eval += seconds / n_evals
+            if spent >= seconds:
+                break
+    return np.array(times), np.array(losses), updates

@@ -1,0 +1,652 @@
+"""Known answers for 02_backprop (keys: solution-cell grade ids; values replace the cell)."""
+
+WRONG = {
+    "xor_gradients": {
+        "dL/dout with the sign flipped, 2 (y - out)": """
+def xor_gradients(x, y, W1, W2):
+    x = np.asarray(x, dtype=float)
+    z = W1 @ x
+    v = np.maximum(z, 0.0)
+    out = (W2 @ v)[0]
+    dout = 2.0 * (y - out)
+    delta = dout * W2[0] * (z > 0)
+    return np.outer(delta, x), dout * v[None, :]
+""",
+        "ReLU derivative forgotten": """
+def xor_gradients(x, y, W1, W2):
+    x = np.asarray(x, dtype=float)
+    z = W1 @ x
+    v = np.maximum(z, 0.0)
+    out = (W2 @ v)[0]
+    dout = 2.0 * (out - y)
+    delta = dout * W2[0]
+    return np.outer(delta, x), dout * v[None, :]
+""",
+        "dW1 transposed (x delta^T, the slides' layout)": """
+def xor_gradients(x, y, W1, W2):
+    x = np.asarray(x, dtype=float)
+    z = W1 @ x
+    v = np.maximum(z, 0.0)
+    out = (W2 @ v)[0]
+    dout = 2.0 * (out - y)
+    delta = dout * W2[0] * (z > 0)
+    return np.outer(x, delta), dout * v[None, :]
+""",
+        "relu'(0) taken as 1": """
+def xor_gradients(x, y, W1, W2):
+    x = np.asarray(x, dtype=float)
+    z = W1 @ x
+    v = np.maximum(z, 0.0)
+    out = (W2 @ v)[0]
+    dout = 2.0 * (out - y)
+    delta = dout * W2[0] * (z >= 0)
+    return np.outer(delta, x), dout * v[None, :]
+""",
+        "only calls the reference": """
+def xor_gradients(x, y, W1, W2):
+    return backprop.xor_net_gradients(x, y, W1, W2)
+""",
+        "torch.autograd does the work": """
+def xor_gradients(x, y, W1, W2):
+    t1 = torch.tensor(W1, dtype=torch.float64, requires_grad=True)
+    t2 = torch.tensor(W2, dtype=torch.float64, requires_grad=True)
+    out = t2 @ torch.relu(t1 @ torch.tensor(np.asarray(x, dtype=float)))
+    ((y - out) ** 2).sum().backward()
+    return t1.grad.numpy(), t2.grad.numpy()
+""",
+    },
+    "tanh_net": {
+        "bias input x0 = 1 left out": """
+def tanh_net_forward(x, alpha, beta):
+    a = alpha[:, 1:] @ np.asarray(x, dtype=float)
+    z = np.tanh(a)
+    return a, z, float(beta @ np.concatenate(([1.0], z)))
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a, z, y_hat = tanh_net_forward(x, alpha, beta)
+    da = (y_hat - y) * beta[1:] * (1.0 - z**2)
+    return np.outer(da, x_hat), (y_hat - y) * np.concatenate(([1.0], z))
+""",
+        "tanh' computed from a instead of tanh(a): 1 - a^2": """
+def tanh_net_forward(x, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a = alpha @ x_hat
+    z = np.tanh(a)
+    return a, z, float(beta @ np.concatenate(([1.0], z)))
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a, z, y_hat = tanh_net_forward(x, alpha, beta)
+    da = (y_hat - y) * beta[1:] * (1.0 - a**2)
+    return np.outer(da, x_hat), (y_hat - y) * np.concatenate(([1.0], z))
+""",
+        "beta's bias weight used for the hidden units (beta[:3])": """
+def tanh_net_forward(x, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a = alpha @ x_hat
+    z = np.tanh(a)
+    return a, z, float(beta @ np.concatenate(([1.0], z)))
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a, z, y_hat = tanh_net_forward(x, alpha, beta)
+    da = (y_hat - y) * beta[:3] * (1.0 - z**2)
+    return np.outer(da, x_hat), (y_hat - y) * np.concatenate(([1.0], z))
+""",
+        "dalpha transposed (x^ da^T)": """
+def tanh_net_forward(x, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a = alpha @ x_hat
+    z = np.tanh(a)
+    return a, z, float(beta @ np.concatenate(([1.0], z)))
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a, z, y_hat = tanh_net_forward(x, alpha, beta)
+    da = (y_hat - y) * beta[1:] * (1.0 - z**2)
+    return np.outer(x_hat, da), (y_hat - y) * np.concatenate(([1.0], z))
+""",
+        "forward uses alpha transposed": """
+def tanh_net_forward(x, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a = alpha.T @ x_hat
+    z = np.tanh(a)
+    return a, z, float(beta @ np.concatenate(([1.0], z)))
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    x_hat = np.concatenate(([1.0], np.asarray(x, dtype=float)))
+    a, z, y_hat = tanh_net_forward(x, alpha, beta)
+    da = (y_hat - y) * beta[1:] * (1.0 - z**2)
+    return np.outer(x_hat, da), (y_hat - y) * np.concatenate(([1.0], z))
+""",
+        "only calls the reference": """
+def tanh_net_forward(x, alpha, beta):
+    return backprop.tanh_net_forward(x, alpha, beta)
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    p = backprop.tanh_net_vector(x, y, alpha, beta)
+    return p.dalpha, p.dbeta
+""",
+    },
+    "linear_backward": {
+        "missing transpose: dx = dout W^T": """
+def linear_backward(dout, cache):
+    x, W = cache
+    return dout @ W.T, dout.T @ x, dout.sum(axis=0)
+""",
+        "dW transposed: x^T dout": """
+def linear_backward(dout, cache):
+    x, W = cache
+    return dout @ W, x.T @ dout, dout.sum(axis=0)
+""",
+        "db averaged over the batch instead of summed": """
+def linear_backward(dout, cache):
+    x, W = cache
+    return dout @ W, dout.T @ x, dout.mean(axis=0)
+""",
+        "dW averaged over the batch (divided by N)": """
+def linear_backward(dout, cache):
+    x, W = cache
+    return dout @ W, dout.T @ x / x.shape[0], dout.sum(axis=0)
+""",
+        "only calls the reference": """
+def linear_backward(dout, cache):
+    return layers.linear_backward(dout, cache)
+""",
+    },
+    "activation_backward": {
+        "sigmoid' computed from z instead of sigma(z): z (1 - z)": """
+def sigmoid_backward(dout, z):
+    return dout * z * (1.0 - z)
+
+
+def tanh_backward(dout, z):
+    return dout * (1.0 - np.tanh(z) ** 2)
+
+
+def relu_backward(dout, z):
+    return dout * (z > 0)
+""",
+        "tanh' computed from z: 1 - z^2": """
+def sigmoid_backward(dout, z):
+    s = np.exp(-np.logaddexp(0.0, -z))
+    return dout * s * (1.0 - s)
+
+
+def tanh_backward(dout, z):
+    return dout * (1.0 - z**2)
+
+
+def relu_backward(dout, z):
+    return dout * (z > 0)
+""",
+        "relu'(0) = 1": """
+def sigmoid_backward(dout, z):
+    s = np.exp(-np.logaddexp(0.0, -z))
+    return dout * s * (1.0 - s)
+
+
+def tanh_backward(dout, z):
+    return dout * (1.0 - np.tanh(z) ** 2)
+
+
+def relu_backward(dout, z):
+    return dout * (z >= 0)
+""",
+        "upstream gradient dout ignored": """
+def sigmoid_backward(dout, z):
+    s = np.exp(-np.logaddexp(0.0, -z))
+    return s * (1.0 - s)
+
+
+def tanh_backward(dout, z):
+    return 1.0 - np.tanh(z) ** 2
+
+
+def relu_backward(dout, z):
+    return (z > 0).astype(float)
+""",
+        "only calls the course's derivatives": """
+def sigmoid_backward(dout, z):
+    return dout * activations.sigmoid_grad(z)
+
+
+def tanh_backward(dout, z):
+    return dout * activations.tanh_grad(z)
+
+
+def relu_backward(dout, z):
+    return dout * activations.relu_grad(z)
+""",
+    },
+    "softmax_cross_entropy": {
+        "gradient not averaged over the batch": """
+def softmax_cross_entropy(scores, labels):
+    n = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), labels] -= 1.0
+    return float(-log_probs[np.arange(n), labels].mean()), dscores
+""",
+        "no max shift (overflows for large logits)": """
+def softmax_cross_entropy(scores, labels):
+    n = scores.shape[0]
+    e = np.exp(scores)
+    p = e / e.sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(n), labels]).mean()
+    dscores = p.copy()
+    dscores[np.arange(n), labels] -= 1.0
+    return float(loss), dscores / n
+""",
+        "loss summed over the batch": """
+def softmax_cross_entropy(scores, labels):
+    n = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    dscores = np.exp(log_probs)
+    dscores[np.arange(n), labels] -= 1.0
+    return float(-log_probs[np.arange(n), labels].sum()), dscores / n
+""",
+        "one-hot target not subtracted": """
+def softmax_cross_entropy(scores, labels):
+    n = scores.shape[0]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-log_probs[np.arange(n), labels].mean()), np.exp(log_probs) / n
+""",
+        "only calls torch": """
+def softmax_cross_entropy(scores, labels):
+    t = torch.tensor(scores, dtype=torch.float64, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(t, torch.tensor(labels))
+    loss.backward()
+    return loss.item(), t.grad.numpy()
+""",
+    },
+    "numerical_gradient": {
+        "one-sided (forward) difference": """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    base = f(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old
+        grad[i] = (plus - base) / h
+    return grad
+""",
+        "divided by h instead of 2h": """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        minus = f(x)
+        x[i] = old
+        grad[i] = (plus - minus) / h
+    return grad
+""",
+        "x not restored after perturbing it": """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        plus = f(x)
+        x[i] = old - h
+        minus = f(x)
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+""",
+        "every entry perturbed at once": """
+def numerical_gradient(f, x, h=1e-5):
+    return np.full(x.shape, (f(x + h) - f(x - h)) / (2 * h))
+""",
+        "only calls the reference": """
+def numerical_gradient(f, x, h=1e-5):
+    return gradcheck.numerical_gradient(f, x, h)
+""",
+    },
+    "mlp_loss_and_grads": {
+        "tanh backward skipped": """
+def mlp_loss_and_grads(params, x, labels):
+    a1, cache1 = layers.linear_forward(x, params["W1"], params["b1"])
+    h1, _ = layers.tanh_forward(a1)
+    scores, cache2 = layers.linear_forward(h1, params["W2"], params["b2"])
+    loss, dscores = layers.softmax_cross_entropy(scores, labels)
+    dh1, dW2, db2 = layers.linear_backward(dscores, cache2)
+    _, dW1, db1 = layers.linear_backward(dh1, cache1)
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+""",
+        "dW2 from the pre-activation a1 instead of tanh(a1)": """
+def mlp_loss_and_grads(params, x, labels):
+    a1, cache1 = layers.linear_forward(x, params["W1"], params["b1"])
+    h1, cache_tanh = layers.tanh_forward(a1)
+    scores, _ = layers.linear_forward(h1, params["W2"], params["b2"])
+    loss, dscores = layers.softmax_cross_entropy(scores, labels)
+    dh1, dW2, db2 = layers.linear_backward(dscores, (a1, params["W2"]))
+    da1 = layers.tanh_backward(dh1, cache_tanh)
+    _, dW1, db1 = layers.linear_backward(da1, cache1)
+    return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
+""",
+        "db1 summed from the tanh output's gradient (tanh backward skipped for the bias)": """
+def mlp_loss_and_grads(params, x, labels):
+    a1, cache1 = layers.linear_forward(x, params["W1"], params["b1"])
+    h1, cache_tanh = layers.tanh_forward(a1)
+    scores, cache2 = layers.linear_forward(h1, params["W2"], params["b2"])
+    loss, dscores = layers.softmax_cross_entropy(scores, labels)
+    dh1, dW2, db2 = layers.linear_backward(dscores, cache2)
+    da1 = layers.tanh_backward(dh1, cache_tanh)
+    _, dW1, _ = layers.linear_backward(da1, cache1)
+    return loss, {"W1": dW1, "b1": dh1.sum(axis=0), "W2": dW2, "b2": db2}
+""",
+        "only calls the reference": """
+def mlp_loss_and_grads(params, x, labels):
+    return layers.two_layer_loss_and_grads(params, x, labels)
+""",
+    },
+    "sgd_epoch": {
+        "no shuffling (examples in their stored order)": """
+def sgd_epoch(params, x, labels, lr, batch_size, rng):
+    losses = []
+    for start in range(0, len(x), batch_size):
+        idx = np.arange(start, min(start + batch_size, len(x)))
+        loss, grads = layers.two_layer_loss_and_grads(params, x[idx], labels[idx])
+        for key in params:
+            params[key] -= lr * grads[key]
+        losses.append(loss)
+    return losses
+""",
+        "last, smaller batch dropped": """
+def sgd_epoch(params, x, labels, lr, batch_size, rng):
+    order = rng.permutation(len(x))
+    losses = []
+    for start in range(0, len(x) - batch_size + 1, batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = layers.two_layer_loss_and_grads(params, x[idx], labels[idx])
+        for key in params:
+            params[key] -= lr * grads[key]
+        losses.append(loss)
+    return losses
+""",
+        "gradient ascent (+= instead of -=)": """
+def sgd_epoch(params, x, labels, lr, batch_size, rng):
+    order = rng.permutation(len(x))
+    losses = []
+    for start in range(0, len(x), batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = layers.two_layer_loss_and_grads(params, x[idx], labels[idx])
+        for key in params:
+            params[key] += lr * grads[key]
+        losses.append(loss)
+    return losses
+""",
+        "parameters replaced by new arrays (not updated in place)": """
+def sgd_epoch(params, x, labels, lr, batch_size, rng):
+    params = dict(params)
+    order = rng.permutation(len(x))
+    losses = []
+    for start in range(0, len(x), batch_size):
+        idx = order[start:start + batch_size]
+        loss, grads = layers.two_layer_loss_and_grads(params, x[idx], labels[idx])
+        for key in params:
+            params[key] = params[key] - lr * grads[key]
+        losses.append(loss)
+    return losses
+""",
+        "only calls the reference": """
+def sgd_epoch(params, x, labels, lr, batch_size, rng):
+    return layers.sgd_epoch(params, x, labels, lr, batch_size, rng)
+""",
+    },
+    "gd_true_false": {
+        "everything true": """
+answer_a = True
+answer_b = True
+answer_c = True
+answer_d = True
+answer_e = True
+""",
+        "batch GD believed cheaper and SGD slower": """
+answer_a = True
+answer_b = False
+answer_c = True
+answer_d = False
+answer_e = True
+""",
+        "batch GD believed to find the global optimum, SGD not to escape": """
+answer_a = False
+answer_b = True
+answer_c = False
+answer_d = True
+answer_e = False
+""",
+        "answers as strings": """
+answer_a = "False"
+answer_b = "False"
+answer_c = "True"
+answer_d = "True"
+answer_e = "False"
+""",
+    },
+}
+
+RIGHT = {
+    "xor_gradients": {
+        "the homework's scalar formulas, one weight at a time": """
+def xor_gradients(x, y, W1, W2):
+    A, B = float(x[0]), float(x[1])
+    z = [W1[0, 0] * A + W1[0, 1] * B, W1[1, 0] * A + W1[1, 1] * B]
+    n = [max(z[0], 0.0), max(z[1], 0.0)]
+    out = W2[0, 0] * n[0] + W2[0, 1] * n[1]
+    dW2 = np.array([[2 * (out - y) * n[0], 2 * (out - y) * n[1]]])
+    dW1 = np.zeros((2, 2))
+    for j in range(2):
+        for i, xi in enumerate((A, B)):
+            dW1[j, i] = 2 * (out - y) * W2[0, j] * (1.0 if z[j] > 0 else 0.0) * xi
+    return dW1, dW2
+""",
+        "lists in, float32 arithmetic": """
+def xor_gradients(x, y, W1, W2):
+    x = np.asarray(x, dtype=np.float32)
+    W1 = np.asarray(W1, dtype=np.float32)
+    W2 = np.asarray(W2, dtype=np.float32)
+    z = W1 @ x
+    v = np.maximum(z, 0)
+    out = (W2 @ v)[0]
+    delta = 2 * (out - y) * W2[0] * np.where(z > 0, 1.0, 0.0)
+    return delta[:, None] * x[None, :], 2 * (out - y) * v.reshape(1, 2)
+""",
+    },
+    "tanh_net": {
+        "scalar form with loops": """
+import math
+
+
+def tanh_net_forward(x, alpha, beta):
+    xs = [1.0, float(x[0]), float(x[1])]
+    a = [sum(alpha[j][i] * xs[i] for i in range(3)) for j in range(3)]
+    z = [math.tanh(v) for v in a]
+    y_hat = beta[0] + sum(beta[j + 1] * z[j] for j in range(3))
+    return np.array(a), np.array(z), float(y_hat)
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    xs = [1.0, float(x[0]), float(x[1])]
+    a, z, y_hat = tanh_net_forward(x, alpha, beta)
+    dalpha = np.zeros((3, 3))
+    for j in range(3):
+        for i in range(3):
+            dalpha[j, i] = (y_hat - y) * beta[j + 1] * (1 - math.tanh(a[j]) ** 2) * xs[i]
+    dbeta = np.array([(y_hat - y)] + [(y_hat - y) * z[j] for j in range(3)])
+    return dalpha, dbeta
+""",
+        "row-vector form of the recitation: a = x^ alpha^T": """
+def tanh_net_forward(x, alpha, beta):
+    x_hat = np.hstack([1.0, x])[None, :]
+    a = (x_hat @ alpha.T)[0]
+    z = np.tanh(a)
+    return a, z, float(np.hstack([1.0, z]) @ beta)
+
+
+def tanh_net_backward(x, y, alpha, beta):
+    x_hat = np.hstack([1.0, x])[None, :]
+    a, z, y_hat = tanh_net_forward(x, alpha, beta)
+    da = ((y_hat - y) * beta[1:] * (1 - np.tanh(a) ** 2))[:, None]
+    return da @ x_hat, (y_hat - y) * np.hstack([1.0, z])
+""",
+    },
+    "linear_backward": {
+        "sums of per-example outer products": """
+def linear_backward(dout, cache):
+    x, W = cache
+    dx = np.zeros(x.shape)
+    dW = np.zeros(W.shape)
+    db = np.zeros(W.shape[0])
+    for n in range(x.shape[0]):
+        dx[n] = W.T @ dout[n]
+        dW += np.outer(dout[n], x[n])
+        db += dout[n]
+    return dx, dW, db
+""",
+        "einsum": """
+def linear_backward(dout, cache):
+    x, W = cache
+    return np.einsum("nm,md->nd", dout, W), np.einsum("nm,nd->md", dout, x), np.einsum("nm->m", dout)
+""",
+    },
+    "activation_backward": {
+        "textbook sigmoid 1 / (1 + exp(-z))": """
+def sigmoid_backward(dout, z):
+    s = 1.0 / (1.0 + np.exp(-z))
+    return dout * s * (1.0 - s)
+
+
+def tanh_backward(dout, z):
+    return dout * (1.0 - np.tanh(z) ** 2)
+
+
+def relu_backward(dout, z):
+    return np.where(z > 0, dout, 0.0)
+""",
+        "via the course's forward functions, derivatives by hand": """
+def sigmoid_backward(dout, z):
+    s = activations.sigmoid(z)
+    return dout * s * (1 - s)
+
+
+def tanh_backward(dout, z):
+    t = activations.tanh(z)
+    return dout * (1 - t * t)
+
+
+def relu_backward(dout, z):
+    grad = dout.copy()
+    grad[z <= 0] = 0
+    return grad
+""",
+    },
+    "softmax_cross_entropy": {
+        "one example at a time": """
+def softmax_cross_entropy(scores, labels):
+    n, c = scores.shape
+    loss = 0.0
+    dscores = np.zeros((n, c))
+    for i in range(n):
+        s = scores[i] - np.max(scores[i])
+        p = np.exp(s) / np.sum(np.exp(s))
+        loss += -(s[labels[i]] - np.log(np.sum(np.exp(s))))
+        dscores[i] = p
+        dscores[i, labels[i]] -= 1
+    return loss / n, dscores / n
+""",
+        "log-sum-exp with np.logaddexp.reduce and a one-hot matrix": """
+def softmax_cross_entropy(scores, labels):
+    n, c = scores.shape
+    lse = np.logaddexp.reduce(scores, axis=1, keepdims=True)
+    onehot = np.eye(c)[labels]
+    loss = -np.sum(onehot * (scores - lse)) / n
+    return loss, (np.exp(scores - lse) - onehot) / n
+""",
+    },
+    "numerical_gradient": {
+        "on copies, over the flattened array": """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros(x.size)
+    for i in range(x.size):
+        step = np.zeros(x.size)
+        step[i] = h
+        step = step.reshape(x.shape)
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad.reshape(x.shape)
+""",
+    },
+    "mlp_loss_and_grads": {
+        "plain NumPy, no layer functions": """
+def mlp_loss_and_grads(params, x, labels):
+    n = x.shape[0]
+    h = np.tanh(x @ params["W1"].T + params["b1"])
+    s = h @ params["W2"].T + params["b2"]
+    s = s - s.max(axis=1, keepdims=True)
+    p = np.exp(s) / np.exp(s).sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(n), labels]).mean()
+    ds = p.copy()
+    ds[np.arange(n), labels] -= 1
+    ds /= n
+    da = (ds @ params["W2"]) * (1 - h**2)
+    return loss, {"W2": ds.T @ h, "b2": ds.sum(0), "W1": da.T @ x, "b1": da.sum(0)}
+""",
+        "with the course's layer objects": """
+def mlp_loss_and_grads(params, x, labels):
+    first, act, second = layers.Linear(1, 1), layers.Activation("tanh"), layers.Linear(1, 1)
+    first.params = {"W": params["W1"], "b": params["b1"]}
+    second.params = {"W": params["W2"], "b": params["b2"]}
+    loss, dscores = layers.softmax_cross_entropy(second.forward(act.forward(first.forward(x))), labels)
+    first.backward(act.backward(second.backward(dscores)))
+    return loss, {"W1": first.grads["W"], "b1": first.grads["b"], "W2": second.grads["W"], "b2": second.grads["b"]}
+""",
+    },
+    "sgd_epoch": {
+        "a while loop over the shuffled order": """
+def sgd_epoch(params, x, labels, lr, batch_size, rng):
+    order = rng.permutation(len(x))
+    losses = []
+    while len(order):
+        idx, order = order[:batch_size], order[batch_size:]
+        loss, grads = layers.two_layer_loss_and_grads(params, x[idx], labels[idx])
+        for key, grad in grads.items():
+            np.subtract(params[key], lr * grad, out=params[key])
+        losses.append(float(loss))
+    return losses
+""",
+        "with layers.minibatches and the student's own gradients": """
+def sgd_epoch(params, x, labels, lr, batch_size, rng):
+    losses = []
+    for idx in layers.minibatches(len(x), batch_size, rng):
+        loss, grads = mlp_loss_and_grads(params, x[idx], labels[idx])
+        for key in params:
+            params[key] -= lr * grads[key]
+        losses.append(loss)
+    return losses
+""",
+    },
+    "gd_true_false": {
+        "numpy booleans": """
+answer_a = np.bool_(False)
+answer_b = np.bool_(False)
+answer_c = np.bool_(True)
+answer_d = np.bool_(True)
+answer_e = np.bool_(False)
+""",
+    },
+}
