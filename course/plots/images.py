@@ -26,6 +26,14 @@ def _as_image(image: Any, what: str) -> np.ndarray:
     return array
 
 
+def _limits(image: np.ndarray, robust: bool) -> tuple[float | None, float | None]:
+    """Colour limits: the image's own range, or its 1st-99th percentiles when ``robust``."""
+    if not robust or image.ndim != 2:
+        return None, None
+    low, high = np.percentile(image, [1, 99])
+    return (float(low), float(high)) if high > low else (None, None)
+
+
 def _split(images: Any) -> list[Any]:
     if isinstance(images, np.ndarray) or hasattr(images, "detach"):
         array = images.detach().cpu().numpy() if hasattr(images, "detach") else images
@@ -47,11 +55,14 @@ def show_images(
     vmax: float | None = None,
     suptitle: str | None = None,
     colorbar: bool = False,
+    robust: bool = False,
 ):
     """Draw ``images`` in a grid (``ncols`` per row, default all in one row up to 8).
 
     images: a list of (H, W) / (H, W, 3) arrays or tensors, or an array (N, H, W) or
-    (N, 1, H, W). Each image is scaled to its own range unless ``vmin``/``vmax`` are given.
+    (N, 1, H, W). Each image is scaled to its own range unless ``vmin``/``vmax`` are given;
+    ``robust=True`` scales each to its 1st-99th percentiles (a few extreme pixels, as an edge
+    detector makes, then do not wash out the rest).
     Returns the figure (end the cell with ``;`` to avoid drawing it twice).
     """
     items = _split(images)
@@ -68,7 +79,9 @@ def show_images(
         ax.set_axis_off()
         if k >= len(items):
             continue
-        picture = ax.imshow(_as_image(items[k], f"image {k}"), cmap=cmap, vmin=vmin, vmax=vmax)
+        image = _as_image(items[k], f"image {k}")
+        low, high = _limits(image, robust) if vmin is None and vmax is None else (vmin, vmax)
+        picture = ax.imshow(image, cmap=cmap, vmin=low, vmax=high)
         if titles is not None:
             ax.set_title(titles[k], fontsize=9)
         if colorbar:
@@ -90,8 +103,12 @@ def show_grid(
     col_titles: Sequence[str] | None = None,
     cmap: str = "gray",
     size: float = 2.0,
+    robust: bool = False,
 ):
-    """A table of images: ``rows[r][c]`` drawn at row r, column c, with row and column titles."""
+    """A table of images: ``rows[r][c]`` drawn at row r, column c, with row and column titles.
+
+    ``robust=True`` scales each image to its 1st-99th percentiles instead of its min and max.
+    """
     nrows, ncols = len(rows), max(len(r) for r in rows)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for r, row in enumerate(rows):
@@ -102,7 +119,9 @@ def show_grid(
             for spine in ax.spines.values():
                 spine.set_visible(False)
             if c < len(row):
-                ax.imshow(_as_image(row[c], f"image ({r}, {c})"), cmap=cmap)
+                image = _as_image(row[c], f"image ({r}, {c})")
+                low, high = _limits(image, robust)
+                ax.imshow(image, cmap=cmap, vmin=low, vmax=high)
             if r == 0 and col_titles is not None and c < len(col_titles):
                 ax.set_title(col_titles[c], fontsize=9)
             if c == 0 and row_titles is not None:
@@ -121,7 +140,8 @@ def show_kernel(kernel: Any, ax: Any = None, title: str | None = None, cmap: str
     limit = float(np.abs(values).max()) or 1.0
     ax.imshow(values, cmap=cmap, vmin=-limit, vmax=limit)
     for (i, j), value in np.ndenumerate(values):
-        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8)
+        colour = "white" if abs(value) > 0.6 * limit else "black"
+        ax.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8, color=colour)
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
