@@ -10,13 +10,23 @@ notebook the status, score, max score, per-cell grades and the feedback file.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import sys
 import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograde.coursefolder import CourseFolder, _cwd, quiet_nbgrader
+from autograde.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
+from autograde.sandbox import (
+    DEFAULT_MEMORY_LIMIT,
+    MEMORY_ENV,
+    SANDBOX_ENV,
+    UNSANDBOXED_WARNING,
+    parse_size,
+    sandbox_status,
+)
 
 
 @dataclass
@@ -41,10 +51,67 @@ def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(str(text).strip().splitlines()[-lines:])
 
 
+#: nbgrader's log lines about a changed submission, and what they mean for the student.
+_TAMPER_LOGS = [
+    (
+        re.compile(r"Attribute 'checksum' for cell (\S+) has changed"),
+        "locked or test cell {} was edited: the original was graded",
+    ),
+    (
+        re.compile(r"Attribute '(?:cell_type|locked|points)' for cell (\S+) has changed"),
+        "the metadata of cell {} was changed: the original was restored",
+    ),
+    (
+        re.compile(r"Missing grade cell (\S+) encountered"),
+        "cell {} was missing (deleted or its grade id changed): the original was put back",
+    ),
+    (
+        re.compile(r"Cell with id '([^']+)' exists multiple times"),
+        "cell {} appears more than once: only its last copy was graded",
+    ),
+    (
+        re.compile(r"Cell '([^']+)' does not exist in the database"),
+        "cell {} is not part of this assignment: graded as an ordinary cell",
+    ),
+]
+
+
+def _submission_notes(log: str) -> list[str]:
+    """What nbgrader's log says about a changed submission, in the student's terms."""
+    notes: list[str] = []
+    for line in str(log or "").splitlines():
+        for pattern, text in _TAMPER_LOGS:
+            m = pattern.search(line)
+            if m:
+                note = text.format(m.group(1).strip("'\"."))
+                if note not in notes:
+                    notes.append(note)
+    return notes
+
+
+def _api(root: Path, cell_timeout: int, memory_limit: int, sandbox: bool):
+    """nbgrader's API for the student's course folder, with the hardened Execute step."""
+    from nbgrader.apps import NbGraderAPI
+
+    from autograde.safe_execute import hardening_config
+
+    config = nbgrader_config(root, cell_timeout)
+    config.merge(hardening_config(memory_limit=memory_limit, sandbox=sandbox))
+    return NbGraderAPI(config=config)
+
+
 def grade(
-    template: Path, student_id: str, notebooks: dict[str, str], workdir: Path, cell_timeout: int
+    template: Path,
+    student_id: str,
+    notebooks: dict[str, str],
+    workdir: Path,
+    cell_timeout: int,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    sandbox: bool = True,
 ) -> list[NotebookResult]:
     """Autograde and write feedback for each of ``notebooks`` (stem -> path)."""
+    from autograde.safe_execute import NOTES
+
     root = workdir / "course"
     if root.exists():
         shutil.rmtree(root)
@@ -54,18 +121,20 @@ def grade(
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, dest)
 
-    folder = CourseFolder(root, cell_timeout)
-    api = folder.api()
+    api = _api(root, cell_timeout, memory_limit, sandbox)
     with api.gradebook as gb:
         gb.update_or_create_student(student_id)
 
     results = []
     for stem in notebooks:
+        NOTES.pop(stem, None)
         with quiet_nbgrader(), _cwd(root):
             outcome = api.autograde(stem, student_id, force=True, create=True)
         result = NotebookResult(stem, "graded" if outcome["success"] else "error")
+        notes = _submission_notes(outcome.get("log", "")) + NOTES.pop(stem, [])
         if not outcome["success"]:
-            result.message = _tail(outcome.get("error") or outcome.get("log") or "autograde failed")
+            notes.append(_tail(outcome.get("error") or outcome.get("log") or "autograde failed"))
+        result.message = "; ".join(notes)
         _read_scores(api, stem, student_id, result)
         if result.status == "graded":
             with quiet_nbgrader(), _cwd(root):
@@ -74,7 +143,8 @@ def grade(
             if fb["success"] and html.is_file():
                 result.feedback = str(html)
             else:
-                result.message = _tail(fb.get("error") or fb.get("log") or "feedback failed")
+                failed = _tail(fb.get("error") or fb.get("log") or "feedback failed")
+                result.message = "; ".join(filter(None, [result.message, failed]))
         results.append(result)
     return results
 
@@ -100,14 +170,26 @@ def main(argv: list[str] | None = None) -> int:
     request = json.loads(Path(argv[0]).read_text())
     workdir = Path(request["workdir"])
     try:
+        memory_limit = parse_size(
+            request.get("memory_limit") or os.environ.get(MEMORY_ENV) or DEFAULT_MEMORY_LIMIT
+        )
+        use_sandbox = bool(request.get("sandbox", os.environ.get(SANDBOX_ENV, "1") != "0"))
         results = grade(
             Path(request["template"]),
             request["student_id"],
             request["notebooks"],
             workdir,
             int(request["cell_timeout"]),
+            memory_limit,
+            use_sandbox,
         )
-        payload = {"ok": True, "results": [asdict(r) for r in results]}
+        usable, why = sandbox_status()
+        payload = {
+            "ok": True,
+            "results": [asdict(r) for r in results],
+            "sandbox": why if usable else f"{UNSANDBOXED_WARNING} ({why})",
+            "sandboxed": usable and use_sandbox,
+        }
     except Exception:  # noqa: BLE001 - report everything to the parent, which carries on
         payload = {"ok": False, "error": traceback.format_exc()}
     (workdir / "result.json").write_text(json.dumps(payload, indent=1))

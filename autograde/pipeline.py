@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -124,12 +125,25 @@ def grade_one(
         for stem in valid:
             rows[stem].status, rows[stem].message = "error", message.strip()[-2000:]
         return list(rows.values())
+    if payload.get("sandboxed") is False:
+        _warn_unsandboxed(payload.get("sandbox", "bubblewrap unavailable"))
     for res in payload["results"]:
         row = rows[res["notebook"]]
         row.status, row.score, row.message = res["status"], res["score"], res["message"]
         row.max_score = res["max_score"] or row.max_score
         row.cells, row.feedback = res["cells"], res["feedback"]
     return list(rows.values())
+
+
+_warned: set[str] = set()
+
+
+def _warn_unsandboxed(why: str) -> None:
+    """Say once per run, on stderr and in the log, that kernels ran without bubblewrap."""
+    if why not in _warned:
+        _warned.add(why)
+        logging.getLogger("autograde").warning("%s", why)
+        print(f"WARNING: {why}", file=sys.stderr)
 
 
 def _fallback_feedback(row: Row) -> str:

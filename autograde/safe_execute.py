@@ -1,0 +1,566 @@
+"""nbgrader's Execute step, hardened: a sandboxed kernel, honest tests, and no lost notebooks.
+
+:class:`GuardedExecute` replaces nbgrader's ``Execute`` preprocessor in the autograde step
+(``c.Autograde.autograde_preprocessors``, see :func:`hardening_config`). For each notebook it
+
+- starts the kernel with :class:`SandboxedKernelManager`: ``autograde.kernel_guard`` under
+  bubblewrap and resource limits (:mod:`autograde.sandbox`), talking over IPC sockets in a
+  private folder, with a scrubbed environment;
+- asks the kernel's guard, before every test cell, to put back whatever the student's code
+  monkeypatched (numpy, torch, course, builtins, IPython's machinery) and to re-run the
+  notebook's own imports, and again after it: a change made while the tests ran zeroes that
+  test cell (``TamperingDetected``);
+- bounds what a cell may output (``max_output_bytes``): floods are cut with a marker;
+- survives a dying kernel (``os._exit``, a segfault, a memory bomb) or one that cannot be
+  interrupted: the cell that killed it and every later test cell get an error output saying
+  why (so they score zero), the cells before keep their grades, and the notebook is graded;
+- records what happened (timeouts, crashes, tampering, truncation) in :data:`NOTES` for the
+  grader's row message, and as a "Grading notes" cell at the top of the feedback.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.client import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from nbformat.v4 import new_markdown_cell, new_output
+from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells
+from traitlets import Bool, Integer
+from traitlets.config import Config
+
+from autograde import kernel_guard
+from autograde.sandbox import DEFAULT_FILE_SIZE_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxSpec
+
+#: Notes per notebook id from the last run of :class:`GuardedExecute` in this process.
+NOTES: dict[str, list[str]] = {}
+
+#: Environment variables a grading kernel inherits (everything else is dropped).
+KERNEL_ENV_KEEP = (
+    "PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "PYTHONPATH",
+    "PYTHONHASHSEED",
+    "NBGRADER_EXECUTION",
+    "NN_COURSE_FAST",
+    "NN_COURSE_ROOT",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MPLBACKEND",
+)
+#: The top-level packages whose imports the guard pre-loads and protects.
+GUARDED_TOPS = ("numpy", "torch", "course")
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """Starts ``autograde.kernel_guard`` inside :class:`~autograde.sandbox.SandboxSpec`."""
+
+    def __init__(self, *, sandbox: SandboxSpec, guard_env: dict[str, str], **kwargs: Any):
+        super().__init__(**kwargs)
+        self.sandbox = sandbox
+        self.guard_env = guard_env
+        private = sandbox.private_dir
+        self.transport = "ipc"
+        self.ip = str(private / "k")
+        self.connection_file = str(private / "kernel.json")
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        command = [sys.executable, "-m", "autograde.kernel_guard", "-f", self.connection_file]
+        extra = list(extra_arguments or [])
+        if not any(a.startswith("--HistoryManager.hist_file") for a in extra):
+            extra.append("--HistoryManager.hist_file=:memory:")
+        command += extra
+        return self.sandbox.wrap(command)
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        private = self.sandbox.private_dir
+        kw["cwd"] = str(private)
+        command, kw = await super()._async_pre_start_kernel(**kw)
+        source = kw.get("env") or os.environ
+        env = {k: v for k, v in source.items() if k in KERNEL_ENV_KEEP}
+        env.update(
+            HOME=str(private),
+            IPYTHONDIR=str(private / ".ipython"),
+            MPLCONFIGDIR=str(private / ".matplotlib"),
+            JUPYTER_RUNTIME_DIR=str(private / ".jupyter"),
+            PYDEVD_DISABLE_FILE_VALIDATION="1",
+        )
+        env.update(self.guard_env)
+        kw["env"] = env
+        # bwrap --new-session puts the kernel in its own session: interrupt by message
+        self.kernel_spec.interrupt_mode = "message"
+        return command, kw
+
+
+def _seed_matplotlib_cache(target: Path) -> None:
+    """Copy the grader's matplotlib font cache, so each kernel does not rebuild it (seconds)."""
+    try:
+        import matplotlib
+
+        cache = Path(matplotlib.get_cachedir())
+    except Exception:  # noqa: BLE001 - only a speed-up
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    for f in cache.glob("fontlist-*.json"):
+        shutil.copyfile(f, target / f.name)
+
+
+def _import_statements(source: str) -> list[str]:
+    """The top-level import statements of a cell (IPython magics are skipped)."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return []
+    return [
+        ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+
+
+def _imported_modules(statement: str) -> list[str]:
+    node = ast.parse(statement).body[0]
+    if isinstance(node, ast.Import):
+        return [a.name for a in node.names]
+    if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+        return [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+    return []
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _error_output(ename: str, evalue: str) -> NotebookNode:
+    return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _size(content: dict) -> int:
+    if "text" in content:
+        return len(content["text"])
+    data = content.get("data") or {}
+    return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in data.values())
+
+
+class GuardedExecute(Execute):
+    """nbgrader's Execute with a sandboxed, guarded kernel that may crash without harm."""
+
+    memory_limit = Integer(
+        DEFAULT_MEMORY_LIMIT, help="address-space limit of a grading kernel, bytes (0: none)"
+    ).tag(config=True)
+    file_size_limit = Integer(
+        DEFAULT_FILE_SIZE_LIMIT, help="largest file a grading kernel may write, bytes"
+    ).tag(config=True)
+    sandbox = Bool(True, help="run kernels under bubblewrap when it works here").tag(config=True)
+    guard = Bool(True, help="restore monkeypatched modules around test cells").tag(config=True)
+    max_output_bytes = Integer(
+        2 * 1024 * 1024, help="output kept per cell, bytes; the rest is cut"
+    ).tag(config=True)
+
+    # --- the kernel ---------------------------------------------------------------------
+
+    def create_kernel_manager(self) -> SandboxedKernelManager:
+        self.km = SandboxedKernelManager(
+            sandbox=SandboxSpec(
+                self._private,
+                memory_limit=self.memory_limit,
+                file_size_limit=self.file_size_limit,
+                use_bwrap=self.sandbox,
+            ),
+            guard_env={
+                kernel_guard.TOKEN_ENV: self._token,
+                kernel_guard.PRELOAD_ENV: ",".join(self._preload),
+            },
+            kernel_name="python3",
+            config=self.config,
+        )
+        return self.km
+
+    def _guard(self, imports: list[str]) -> list[str] | None:
+        """Ask the kernel's guard to restore the protected state; what it changed, or None."""
+        assert self.kc is not None
+        code = self._token + json.dumps({"imports": imports})
+        msg_id = self.kc.execute(code, silent=True, store_history=False)
+        try:
+            reply = self.wait_for_reply(msg_id)
+        except (DeadKernelError, CellTimeoutError):
+            raise
+        except Exception:  # noqa: BLE001 - no usable answer is itself the finding
+            return None
+        try:
+            report = json.loads(reply["content"]["user_expressions"]["guard"])
+        except (TypeError, KeyError, ValueError):
+            return None
+        if report.get("token") != self._token or not report.get("ok"):
+            return None
+        return list(report.get("changed", []))
+
+    # --- outputs ------------------------------------------------------------------------
+
+    def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001 - nbclient's signature
+        if msg["msg_type"] != "error":
+            size = _size(msg["content"])
+            used = self._output_bytes.get(cell_index, 0)
+            if used + size > self.max_output_bytes:
+                if cell_index not in self._truncated:
+                    self._truncated.add(cell_index)
+                    outs.append(
+                        new_output(
+                            "stream",
+                            name="stdout",
+                            text=(
+                                f"\n... output truncated by the grader: this cell printed or "
+                                f"displayed more than {self.max_output_bytes} bytes ...\n"
+                            ),
+                        )
+                    )
+                return None
+            self._output_bytes[cell_index] = used + size
+        return super().output(outs, msg, display_id, cell_index)
+
+    # --- the notebook -------------------------------------------------------------------
+
+    def _source_cells(self, resources: dict) -> dict[str, Any]:
+        """The gradebook's (authentic) cells of this notebook, by grade id."""
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        with Gradebook(info["db_url"]) as gb:
+            nb = gb.find_notebook(info["notebook"], info["assignment"])
+            grade_ids = {c.name for c in nb.grade_cells}
+            solution_ids = {c.name for c in nb.solution_cells}
+            return {
+                c.name: {
+                    "source": c.source,
+                    "locked": bool(c.locked),
+                    "test": c.name in grade_ids and c.name not in solution_ids,
+                }
+                for c in nb.source_cells
+            }
+
+    def _kind(self, cell: NotebookNode) -> str:
+        """'test', 'locked' (authentic, not graded), or 'student'."""
+        if cell.cell_type != "code":
+            return "other"
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        source = self._authentic.get(grade_id) if grade_id else None
+        if source is None:
+            return "student"
+        # a cell nbgrader put back starts with a comment saying so
+        if cell.source != source["source"] and not (
+            source["test"] and cell.source.endswith("\n" + source["source"])
+        ):
+            return "student"
+        if source["test"]:
+            return "test"
+        return "locked" if source["locked"] else "student"
+
+    def _label(self, index: int) -> str:
+        cell = self.nb.cells[index]
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        return f"cell {index + 1}" + (f" ({grade_id})" if grade_id else "")
+
+    def preprocess(self, nb, resources=None, km=None):  # noqa: ANN001 - nbconvert's signature
+        NotebookClient.__init__(self, nb, km)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        notebook_id = resources["nbgrader"]["notebook"]
+        self._notes: list[str] = []
+        NOTES[notebook_id] = self._notes
+        self._output_bytes: dict[int, int] = {}
+        self._truncated: set[int] = set()
+        self._authentic = self._source_cells(resources)
+        self._token = "#nn-course-guard " + secrets.token_hex(16) + "\n"
+        # every guarded package any cell imports is loaded before the snapshot, so a student's
+        # own `import torch; torch.allclose = ...` is undone too
+        imports: list[str] = []
+        for cell in self.nb.cells:
+            if cell.cell_type == "code":
+                imports += _import_statements(cell.source)
+        self._preload = sorted(
+            {m for s in imports for m in _imported_modules(s) if m.split(".")[0] in GUARDED_TOPS}
+        )
+        self._private = Path(tempfile.mkdtemp(prefix="nnk-"))
+        try:
+            _seed_matplotlib_cache(self._private / ".matplotlib")
+            self._write_private_copy(notebook_id)
+            with self.setup_kernel():
+                assert self.kc is not None
+                info_msg = self.wait_for_reply(self.kc.kernel_info())
+                if info_msg:
+                    self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+                self._run_cells(resources)
+        finally:
+            shutil.rmtree(self._private, ignore_errors=True)
+        self.set_widgets_metadata()
+        if self._notes:
+            text = "\n".join(f"- {n}" for n in self._notes).replace("`", "'")
+            self.nb.cells.insert(
+                0,
+                new_markdown_cell(f"**Grading notes** (from the autograder):\n\n```\n{text}\n```"),
+            )
+        return self.nb, self.resources
+
+    def _write_private_copy(self, notebook_id: str) -> None:
+        """The student's notebook (tests removed) in the kernel's folder, as they handed it in."""
+        import nbformat
+
+        copy = nbformat.from_dict(json.loads(json.dumps(self.nb)))
+        copy.cells = [c for c in copy.cells if self._kind(c) != "test"]
+        nbformat.write(copy, str(self._private / f"{notebook_id}.ipynb"))
+
+    def _run_cells(self, resources: dict) -> None:
+        authentic_imports: list[str] = []
+        dead: str = ""
+        guard_broken = False
+        for index, cell in enumerate(self.nb.cells):
+            kind = self._kind(cell)
+            if cell.cell_type != "code":
+                continue
+            if dead:
+                if kind == "test":
+                    cell.outputs = [_error_output("KernelDied", f"not run: {dead}")]
+                continue
+            try:
+                guard_broken = self._run_cell(
+                    cell, index, kind, resources, authentic_imports, guard_broken
+                )
+            except (DeadKernelError, CellTimeoutError) as exc:
+                dead = self._why_dead(exc, index)
+                self._notes.append(dead)
+                cell.outputs.append(_error_output("KernelDied", dead))
+                self._stop_kernel()
+
+    def _run_cell(
+        self,
+        cell: NotebookNode,
+        index: int,
+        kind: str,
+        resources: dict,
+        authentic_imports: list[str],
+        guard_broken: bool,
+    ) -> bool:
+        """Run one code cell (guarded when it is a test); returns whether the guard is broken."""
+        guarded = kind == "test" and self.guard
+        if guarded and not guard_broken:
+            changed = self._guard(authentic_imports)
+            if changed is None:
+                guard_broken = True
+            elif changed:
+                self._note_once(
+                    "tampering detected and undone before the tests ran: "
+                    + ", ".join(sorted(set(changed))[:12])
+                )
+        self.preprocess_cell(cell, resources, index)
+        if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+            self._notes.append(
+                f"{self._label(index)} was stopped after {self.timeout} s "
+                "(an endless loop?); the rest of the notebook was graded"
+            )
+        if index in self._truncated:
+            self._notes.append(f"{self._label(index)}: output cut at {self.max_output_bytes} bytes")
+        if any(o.get("ename") == "MemoryError" for o in cell.outputs):
+            self._notes.append(
+                f"{self._label(index)} ran out of memory (each kernel may use "
+                f"{self.memory_limit / 1024**3:.1f} GiB of address space)"
+            )
+        if guarded:
+            changed = None if guard_broken else self._guard(authentic_imports)
+            if changed is None:
+                guard_broken = True
+                why = (
+                    "the grader's integrity check did not answer (the kernel's request "
+                    "handling was changed); this test cell gets no credit"
+                )
+            elif changed:
+                why = (
+                    "the checking machinery was changed while this test ran ("
+                    + ", ".join(sorted(set(changed))[:8])
+                    + "); this test cell gets no credit"
+                )
+            else:
+                why = ""
+            if why:
+                cell.outputs.append(_error_output("TamperingDetected", why))
+                self._notes.append(f"{self._label(index)}: {why}")
+        if kind in ("locked", "test"):
+            authentic_imports += _import_statements(cell.source)
+        return guard_broken
+
+    def _note_once(self, note: str) -> None:
+        if note not in self._notes:
+            self._notes.append(note)
+
+    def _why_dead(self, exc: Exception, index: int) -> str:
+        label = self._label(index)
+        if isinstance(exc, CellTimeoutError):
+            return (
+                f"{label} ran past the {self.timeout} s limit and could not be interrupted; "
+                "the kernel was stopped and the later cells score zero"
+            )
+        code = None
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                code = process.wait(timeout=5)
+            except Exception:  # noqa: BLE001 - the exit status is only for the message
+                code = process.poll()
+        if code is None:
+            how = "died"
+        elif code < 0 or code > 128:
+            number = -code if code < 0 else code - 128
+            name = _signal_name(number)
+            hint = {
+                "SIGSEGV": " (a segmentation fault)",
+                "SIGKILL": " (out of memory?)",
+                "SIGABRT": " (aborted; out of memory?)",
+                "SIGXFSZ": " (wrote a file over the size limit)",
+            }.get(name, "")
+            how = f"was killed by {name}{hint}"
+        else:
+            how = f"exited with status {code} (os._exit or a similar hard exit)"
+        return f"the kernel {how} while running {label}; the later cells score zero"
+
+    def _stop_kernel(self) -> None:
+        try:
+            if self.km is not None:
+                self._sync_shutdown()
+        except Exception:  # noqa: BLE001 - it is already dead or dying
+            pass
+
+    def _sync_shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.km.shutdown_kernel)(now=True)
+
+
+class SafeDeduplicateIds(DeduplicateIds):
+    """nbgrader's DeduplicateIds, leaving no empty ``nbgrader`` metadata behind.
+
+    nbgrader 0.9.6 empties the metadata of all but the last copy of a duplicated cell, and
+    the empty dict then fails metadata validation ("old metadata", nbgrader issue 1083), which
+    would drop the whole notebook. Here the copy becomes an ordinary cell.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):  # noqa: ANN001
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if "nbgrader" in cell.metadata and not cell.metadata.nbgrader:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
+def _first_line(source: str) -> str:
+    for line in source.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return line.strip()
+    return ""
+
+
+class SafeOverwriteCells(OverwriteCells):
+    """OverwriteCells whose re-adding of deleted graded cells cannot crash.
+
+    nbgrader puts a missing graded cell after the *previous* source cell and raises KeyError
+    when that one is missing too (metadata stripped, a different notebook handed in). Here a
+    missing cell goes after the nearest earlier source cell still present (by grade id, or
+    else by its first line of code, which the released stub keeps), else at the end.
+    """
+
+    def add_missing_grade_cells(self, nb, resources):  # noqa: ANN001
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_cells = list(source_nb.source_cells)
+        order = {c.name: i for i, c in enumerate(source_cells)}
+        solution_ids = {c.name for c in source_nb.solution_cells}
+        grade_cells = sorted(source_nb.grade_cells, key=lambda c: order.get(c.name, len(order)))
+        for grade_cell in grade_cells:
+            present = {
+                c.metadata.nbgrader.get("grade_id"): i
+                for i, c in enumerate(nb.cells)
+                if "nbgrader" in c.metadata
+            }
+            if grade_cell.name in present or grade_cell.name not in order:
+                continue
+            self.log.warning(
+                f"Missing grade cell {grade_cell.name} encountered, adding to notebook"
+            )
+            position = len(nb.cells)
+            for earlier in reversed(source_cells[: order[grade_cell.name]]):
+                if earlier.name in present:
+                    position = present[earlier.name] + 1
+                    break
+                first = _first_line(earlier.source)
+                matches = [
+                    i
+                    for i, c in enumerate(nb.cells)
+                    if first and c.cell_type == earlier.cell_type and _first_line(c.source) == first
+                ]
+                if matches:
+                    position = matches[-1] + 1
+                    break
+            cell = self.missing_cell_transform(
+                source_cells[order[grade_cell.name]],
+                grade_cell.max_score,
+                is_solution=grade_cell.name in solution_ids,
+            )
+            nb.cells.insert(position, cell)
+        return nb, resources
+
+
+def hardening_config(
+    *,
+    memory_limit: int = DEFAULT_MEMORY_LIMIT,
+    sandbox: bool = True,
+    guard: bool = True,
+    max_output_bytes: int = 2 * 1024 * 1024,
+) -> Config:
+    """nbgrader configuration that swaps Execute for :class:`GuardedExecute`."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        ClearOutput,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteKernelspec,
+        SaveAutoGrades,
+    )
+
+    c = Config()
+    c.Autograde.sanitize_preprocessors = [
+        ClearOutput,
+        SafeDeduplicateIds,
+        OverwriteKernelspec,
+        SafeOverwriteCells,
+        CheckCellMetadata,
+    ]
+    c.Autograde.autograde_preprocessors = [
+        GuardedExecute,
+        IgnorePattern,
+        ClearMetadataPreprocessor,
+        LimitOutput,
+        SaveAutoGrades,
+        AssignLatePenalties,
+        CheckCellMetadata,
+    ]
+    c.GuardedExecute.memory_limit = memory_limit
+    c.GuardedExecute.sandbox = sandbox
+    c.GuardedExecute.guard = guard
+    c.GuardedExecute.max_output_bytes = max_output_bytes
+    c.SafeOverwriteCells.add_missing_cells = True
+    return c
