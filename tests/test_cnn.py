@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from unittest import mock
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -374,3 +377,100 @@ def test_plots_draw(sample):
         plots.plot_history(History())
     with pytest.raises(ValueError, match="square"):
         plots.plot_confusion_matrix(np.zeros((2, 3)))
+
+
+# -- notebook 05: the hidden tests against the known answers -----------------------------
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "05_cnn_mnist.ipynb"
+VARIANTS = Path(__file__).resolve().parents[1] / "autograde" / "variants" / "05_cnn_mnist.py"
+PREAMBLE = ("setup", "data", "train")  # locked cells the later cells rely on, run where they stand
+DEFINES = {  # the names each solution cell defines (forgotten before each answer)
+    "slides_net": ["Net"],
+    "train_step": ["train_step"],
+    "evaluate": ["evaluate"],
+    "final_accuracy": ["final_loss", "final_accuracy"],
+    "confusion": ["confusion_matrix"],
+}
+
+
+def _grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def _load_variants():
+    spec = importlib.util.spec_from_file_location("variants_05", VARIANTS)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WRONG, module.RIGHT
+
+
+def test_every_exercise_has_wrong_and_right_variants():
+    wrong, right = _load_variants()
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    exercises = [_grade_id(c) for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    assert exercises == list(DEFINES)
+    assert set(exercises) == set(wrong) == set(right)
+    for grade_id in exercises:
+        assert len(wrong[grade_id]) >= 2 and len(right[grade_id]) >= 1, grade_id
+    assert {  # the issue's four
+        "optimizer.zero_grad forgotten",
+        "loss on softmax outputs instead of logits",
+        "model left in eval mode while training (model.train() never called)",
+    } <= set(wrong["train_step"])
+    assert "accuracy on the training set" in wrong["final_accuracy"]
+
+
+def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkeypatch):
+    """One kernel walks the notebook; at each exercise it tries every known answer on its tests.
+
+    Locked cells (setup, data, training) run where they stand, with the solutions in place;
+    before each answer the names the exercise defines are forgotten, and after the last one the
+    solution is put back, so that later cells see the solution's state.
+    """
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    wrong, right = _load_variants()
+    source = nbformat.read(NOTEBOOK, as_version=4)
+    cells, runs = [], []  # runs: (grade id, label, passes, indices of its test cells)
+    for cell in source.cells:
+        gid = _grade_id(cell)
+        if gid in PREAMBLE:
+            cells.append(new_code_cell(cell.source))
+        if gid not in DEFINES:
+            continue
+        tests_of = [
+            c.source for c in source.cells if (_grade_id(c) or "").startswith(f"{gid}_test")
+        ]
+        answers = [("the solution", cell.source, True)]
+        answers += [(label, src, False) for label, src in wrong[gid].items()]
+        answers += [(label, src, True) for label, src in right[gid].items()]
+        answers += [("the solution, restored", cell.source, True)]
+        for label, answer, passes in answers:
+            forget = "; ".join(f"globals().pop({n!r}, None)" for n in DEFINES[gid])
+            cells += [new_code_cell(forget), new_code_cell(answer)]
+            start = len(cells)
+            cells += [new_code_cell(t) for t in tests_of]
+            runs.append((gid, label, passes, range(start, len(cells))))
+    nb = new_notebook(cells=cells)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300).execute()
+
+    def failed(cell) -> bool:
+        return any(
+            o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
+            for o in cell.outputs
+        )
+
+    problems = []
+    for gid, label, passes, indices in runs:
+        outcome = [failed(nb.cells[i]) for i in indices]
+        if passes and any(outcome):
+            errors = [
+                o.get("evalue", o.get("text", "")) for i in indices for o in nb.cells[i].outputs
+            ]
+            problems.append(f"{gid}: right answer '{label}' lost points: {errors}")
+        if not passes and not any(outcome):
+            problems.append(f"{gid}: wrong answer '{label}' kept full marks")
+    assert not problems, "\n".join(problems)
