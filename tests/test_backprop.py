@@ -358,3 +358,18 @@ def test_hidden_tests_catch_every_wrong_variant_and_accept_every_right_one(monke
         if solutions_ok:
             report["the notebook's own solutions"] = solutions_ok
     assert not report, "\n".join(f"{k}: {v}" for k, v in report.items())
+
+
+def test_double_well_batch_gd_stays_local_while_sgd_mostly_escapes():
+    e = B.double_well_data(100, spread=4.0, rng=0)
+    assert e.mean() == pytest.approx(0.0, abs=1e-12) and e.std() == pytest.approx(4.0)
+    # the full-batch gradient is exactly L'(w): the e_i cancel
+    w = 0.37
+    numeric = (B.double_well_loss(w + 1e-6) - B.double_well_loss(w - 1e-6)) / 2e-6
+    assert B.double_well_grad(w, e) == pytest.approx(numeric, rel=1e-6)
+    gd_ends = [B.descend_double_well(1.5, e, 0.05, 300, None, rng=s)[-1] for s in range(5)]
+    np.testing.assert_allclose(gd_ends, gd_ends[0])  # deterministic
+    assert 0.9 < gd_ends[0] < 0.95  # the local minimum near 0.93
+    sgd_ends = np.array([B.descend_double_well(1.5, e, 0.05, 20, 1, rng=s)[-1] for s in range(20)])
+    assert np.mean(sgd_ends < 0) >= 0.6  # most runs end in the global minimum's basin
+    assert len(B.descend_double_well(1.5, e, 0.05, 2, 1)) == 1 + 2 * 100

@@ -341,3 +341,68 @@ def test_gradcheck_input_errors():
     with pytest.raises(ValueError, match="shapes differ"):
         relative_error(np.zeros(2), np.zeros(3))
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+
+
+# --- the notebook's dictionary-based two-layer network -----------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("n", [1, 6])
+def test_two_layer_loss_and_grads_match_autograd(activation, n):
+    rng = np.random.default_rng(n + len(activation))
+    params = L.init_two_layer(3, 5, 4, rng)
+    assert {k: v.shape for k, v in params.items()} == {
+        "W1": (5, 3),
+        "b1": (5,),
+        "W2": (4, 5),
+        "b2": (4,),
+    }
+    x, labels = rng.standard_normal((n, 3)), rng.integers(0, 4, n)
+    loss, grads = L.two_layer_loss_and_grads(params, x, labels, activation)
+    tp = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    act = getattr(torch, activation)
+    scores = act(torch.tensor(x) @ tp["W1"].T + tp["b1"]) @ tp["W2"].T + tp["b2"]
+    expected = torch.nn.functional.cross_entropy(scores, torch.tensor(labels))
+    expected.backward()
+    assert loss == pytest.approx(expected.item(), rel=1e-12)
+    for key in params:
+        np.testing.assert_allclose(grads[key], tp[key].grad.numpy(), rtol=1e-9, atol=1e-13)
+    np.testing.assert_array_equal(
+        L.two_layer_predict(params, x, activation), scores.argmax(dim=1).numpy()
+    )
+
+
+def test_sgd_epoch_replays_the_shuffle_and_updates_in_place():
+    rng = np.random.default_rng(0)
+    x, labels = rng.standard_normal((10, 2)), rng.integers(0, 2, 10)
+    params = L.init_two_layer(2, 3, 2, rng)
+    start = {k: v.copy() for k, v in params.items()}
+    arrays = {k: id(v) for k, v in params.items()}
+    losses = L.sgd_epoch(params, x, labels, 0.1, 4, np.random.default_rng(5))
+    assert len(losses) == 3  # batches of 4, 4 and 2
+    assert {k: id(v) for k, v in params.items()} == arrays
+    # by hand: the same permutation, the same three steps
+    manual = {k: v.copy() for k, v in start.items()}
+    order = np.random.default_rng(5).permutation(10)
+    for idx, want in zip((order[:4], order[4:8], order[8:]), losses, strict=True):
+        loss, grads = L.two_layer_loss_and_grads(manual, x[idx], labels[idx])
+        assert loss == pytest.approx(want, rel=1e-12)
+        for k in manual:
+            manual[k] -= 0.1 * grads[k]
+    for k in params:
+        np.testing.assert_allclose(params[k], manual[k], rtol=1e-12)
+
+
+def test_train_for_seconds_stays_near_its_budget_and_learns():
+    from course.backprop import make_moons
+
+    x, y = make_moons(2000, rng=0)
+    params = L.init_two_layer(2, 8, 2, np.random.default_rng(0))
+    times, losses, updates = L.train_for_seconds(
+        params, x, y, 0.3, 32, 0.3, np.random.default_rng(0), n_evals=5
+    )
+    assert times[0] == 0.0 and np.all(np.diff(times) > 0)
+    assert times[-1] >= 0.3 and len(times) == len(losses) and updates > 1
+    assert losses[-1] < losses[0]
+    with pytest.raises(ValueError, match="seconds"):
+        L.train_for_seconds(params, x, y, 0.3, 32, 0.0, np.random.default_rng(0))
