@@ -13,6 +13,8 @@ import sys
 COMMAND_MODULES = [
     "autograde.release_cmd",
     "autograde.autograde_cmd",
+    "autograde.audit_cmd",
+    "autograde.check_cmd",
     "autograde.data_cmd",
 ]
 

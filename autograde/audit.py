@@ -1,0 +1,517 @@
+"""Test the tests: every known-wrong answer must lose points, every known-right one must not.
+
+    report = run_audit(["01_neurons"], workers=2)
+    print(report.table()); sys.exit(0 if report.ok else 1)
+
+For each notebook with a variants file ``autograde/variants/NN_topic.py`` (``WRONG`` and
+``RIGHT``: ``{grade_id: {label: source}}``, each source replacing that solution cell), the
+audit builds submissions from the solution notebook with variants substituted and grades them
+through the real pipeline (:func:`autograde.pipeline.grade_class`, with its workers):
+
+- a *wrong* variant is caught when some ``<grade_id>_test*`` cell loses points;
+- a *right* variant is accepted when the whole notebook keeps full marks.
+
+Executing a notebook is the cost, so variants are batched, and batches are split only when
+something fails:
+
+- right variants: batch ``k`` holds the ``k``-th right variant of every exercise;
+- wrong variants: batch ``k`` holds at most one wrong variant per exercise, and never two for
+  exercises where one's cells read names the other's cell defines (found statically, see
+  :func:`exercise_dependencies`), so that a wrong ``double`` cannot make ``quadruple``'s tests
+  fail in its place. A batch whose notebook did not grade cleanly, or in which an exercise with
+  no variant lost points, is not trusted: its variants are graded again one by one, as is
+  every variant a batch did not settle (a wrong one not caught, a right one not accepted).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograde.coursefolder import DEFAULT_CELL_TIMEOUT, SOLUTIONS_DIR
+
+VARIANTS_DIR = Path(__file__).resolve().parent / "variants"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One known answer to one exercise."""
+
+    stem: str
+    grade_id: str
+    kind: str  # wrong | right
+    label: str
+    source: str
+
+
+@dataclass
+class Trial:
+    """One notebook to grade: the solution with ``variants`` substituted (one per exercise)."""
+
+    stem: str
+    variants: tuple[Variant, ...]
+    student_id: str = ""
+
+
+@dataclass
+class Verdict:
+    """What grading said about one variant."""
+
+    variant: Variant
+    ok: bool
+    detail: str
+    alone: bool  # settled by a notebook holding this variant only
+
+
+@dataclass
+class AuditReport:
+    verdicts: list[Verdict]
+    problems: list[str] = field(default_factory=list)  # variants files that cannot be used
+    warnings: list[str] = field(default_factory=list)  # thin coverage
+    notebooks_graded: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.verdicts) and all(v.ok for v in self.verdicts)
+
+    def summary(self) -> list[tuple[str, str, int, int, int, int]]:
+        """(stem, grade_id, wrong caught, wrong total, right accepted, right total) rows."""
+        counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        for v in self.verdicts:
+            c = counts[(v.variant.stem, v.variant.grade_id)]
+            base = 0 if v.variant.kind == "wrong" else 2
+            c[base] += int(v.ok)
+            c[base + 1] += 1
+        return [(s, g, *c) for (s, g), c in counts.items()]
+
+    def table(self) -> str:
+        lines = [f"{'notebook':<18} {'exercise':<24} {'wrong caught':>13} {'right accepted':>15}"]
+        for stem, gid, wc, wt, ra, rt in self.summary():
+            flag = "" if wc == wt and ra == rt else "   <-- FAIL"
+            lines.append(f"{stem:<18} {gid:<24} {wc:>6}/{wt:<6} {ra:>7}/{rt:<7}{flag}")
+        caught = sum(v.ok for v in self.verdicts if v.variant.kind == "wrong")
+        wrong = sum(v.variant.kind == "wrong" for v in self.verdicts)
+        accepted = sum(v.ok for v in self.verdicts if v.variant.kind == "right")
+        right = len(self.verdicts) - wrong
+        lines.append(
+            f"{'total':<43} {caught:>6}/{wrong:<6} {accepted:>7}/{right:<7}"
+            f"  ({self.notebooks_graded} notebooks graded)"
+        )
+        for v in self.verdicts:
+            if not v.ok:
+                what = "NOT CAUGHT" if v.variant.kind == "wrong" else "NOT ACCEPTED"
+                lines.append(
+                    f"{what}: {v.variant.stem} {v.variant.grade_id} "
+                    f"{v.variant.kind} {v.variant.label!r}: {v.detail}"
+                )
+        lines += [f"problem: {p}" for p in self.problems]
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------- reading the parts
+
+
+def variant_stems(variants_dir: Path = VARIANTS_DIR) -> list[str]:
+    """Notebooks that have a variants file."""
+    return sorted(p.stem for p in Path(variants_dir).glob("[0-9][0-9]_*.py"))
+
+
+def load_variants(stem: str, variants_dir: Path = VARIANTS_DIR) -> list[Variant]:
+    """The WRONG and RIGHT variants of ``stem``, in file order."""
+    path = Path(variants_dir) / f"{stem}.py"
+    if not path.is_file():
+        raise FileNotFoundError(f"no variants file {path}")
+    spec = importlib.util.spec_from_file_location(f"_nn_course_variants_{stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    found = []
+    for kind, table in (
+        ("wrong", getattr(module, "WRONG", {})),
+        ("right", getattr(module, "RIGHT", {})),
+    ):
+        if not isinstance(table, dict):
+            raise ValueError(
+                f"{path}: {kind.upper()} must be a dict {{grade_id: {{label: source}}}}"
+            )
+        for grade_id, answers in table.items():
+            if not isinstance(answers, dict):
+                raise ValueError(f"{path}: {kind.upper()}[{grade_id!r}] must map labels to sources")
+            for label, source in answers.items():
+                if not isinstance(source, str):
+                    raise ValueError(
+                        f"{path}: {kind.upper()}[{grade_id!r}][{label!r}] is not a str"
+                    )
+                found.append(Variant(stem, grade_id, kind, label, source))
+    return found
+
+
+def solution_ids(nb: dict) -> list[str]:
+    """Grade ids of the notebook's solution cells, in order."""
+    return [
+        c["metadata"]["nbgrader"]["grade_id"]
+        for c in nb["cells"]
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    ]
+
+
+def test_ids(nb: dict, grade_id: str) -> list[str]:
+    """Grade ids of the graded cells that test ``grade_id``: ``<id>_test`` or ``<id>_test_<k>``."""
+    pattern = re.compile(rf"^{re.escape(grade_id)}_test(_\w+)?$")
+    return [
+        c["metadata"]["nbgrader"]["grade_id"]
+        for c in nb["cells"]
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+        and pattern.match(c["metadata"]["nbgrader"]["grade_id"])
+    ]
+
+
+def substitute(nb: dict, variants: tuple[Variant, ...] | list[Variant]) -> dict:
+    """A copy of ``nb`` with each variant's source in place of its solution cell."""
+    nb = json.loads(json.dumps(nb))
+    by_id = {v.grade_id: v for v in variants}
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in by_id and cell["metadata"]["nbgrader"].get("solution"):
+            cell["source"] = by_id.pop(gid).source.strip("\n")
+            cell["outputs"], cell["execution_count"] = [], None
+    if by_id:
+        raise ValueError(f"no solution cell with grade id {sorted(by_id)}")
+    return nb
+
+
+# ------------------------------------------------------------------- which exercises interact
+
+
+def _stored_names(node: ast.AST) -> set[str]:
+    """Names a top-level statement binds, not looking inside function or class bodies."""
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return {node.name}
+    if isinstance(node, ast.Import | ast.ImportFrom):
+        return set()  # re-importing numpy as np changes nothing
+    names: set[str] = set()
+    todo = [node]
+    while todo:
+        sub = todo.pop()
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
+            names.add(sub.id)
+        if not isinstance(
+            sub, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
+        ):
+            todo += [c for c in ast.iter_child_nodes(sub)]
+    return names
+
+
+def _cell_names(source: str) -> tuple[set[str], set[str]] | None:
+    """(names the cell binds at top level, names it reads anywhere); None if it does not parse."""
+    lines = [re.sub(r"^(\s*)[%!].*$", r"\1pass", line) for line in source.splitlines()]
+    try:
+        tree = ast.parse("\n".join(lines))  # magics and shell escapes become `pass`
+    except SyntaxError:
+        return None
+    bound: set[str] = set()
+    read: set[str] = set()
+    for node in tree.body:  # a name the cell bound before reading it is not read from outside
+        stored = _stored_names(node)
+        loop_targets = stored if isinstance(node, ast.For | ast.AsyncFor | ast.With) else set()
+        read |= _free_reads(node) - bound - loop_targets
+        bound |= stored
+    return bound, read
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+def _free_reads(node: ast.AST, local: frozenset[str] = frozenset()) -> set[str]:
+    """Names read under ``node`` that are not local to a function or comprehension there."""
+    if isinstance(node, _SCOPES + _COMPREHENSIONS) and not isinstance(node, ast.ClassDef):
+        inner = set(local)
+        if not isinstance(node, _COMPREHENSIONS):
+            a = node.args
+            params = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]
+            inner |= {x.arg for x in params}
+        inner |= {
+            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        }
+        local = frozenset(inner)
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        return set() if node.id in local else {node.id}
+    reads: set[str] = set()
+    for child in ast.iter_child_nodes(node):
+        reads |= _free_reads(child, local)
+    return reads
+
+
+def exercise_dependencies(nb: dict, variants: list[Variant]) -> dict[str, set[str]]:
+    """For each exercise, the earlier exercises whose cell can change its cells' outcome.
+
+    Exercise ``b`` reaches a later cell when that cell reads a name ``b``'s cell (solution or
+    any of its variants) binds, or a name bound by a cell ``b`` already reaches. A cell that
+    does not parse reaches, and is reached by, everything.
+    """
+    sources_by_id: dict[str, list[str]] = defaultdict(list)
+    for v in variants:
+        sources_by_id[v.grade_id].append(v.source)
+    cells = []  # (solution grade id or None, graded test's exercise or None, bound, read)
+    ids = solution_ids(nb)
+    owner_of_test = {t: g for g in ids for t in test_ids(nb, g)}
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        sources = ["".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]]
+        if meta.get("solution"):
+            sources += sources_by_id.get(gid, [])
+        names = [_cell_names(s) for s in sources]
+        if any(n is None for n in names):
+            bound, read = None, None
+        else:
+            bound = set().union(*(n[0] for n in names))
+            read = set().union(*(n[1] for n in names))
+        sol = gid if meta.get("solution") else None
+        cells.append((sol, owner_of_test.get(gid), bound, read))
+
+    deps: dict[str, set[str]] = {g: set() for g in ids}
+    for i, (b, _, b_bound, _) in enumerate(cells):
+        if b is None:
+            continue
+        tainted = None if b_bound is None else set(b_bound)
+        for sol, tested, bound, read in cells[i + 1 :]:
+            reached = tainted is None or read is None or bool(read & tainted)
+            if not reached:
+                continue
+            for a in {sol, tested} - {None, b}:
+                deps[a].add(b)
+            if tainted is not None:
+                if bound is None:
+                    tainted = None
+                else:
+                    tainted |= bound
+    return deps
+
+
+# ------------------------------------------------------------------------------ the batches
+
+
+def plan_right(variants: list[Variant]) -> list[Trial]:
+    """Batch k: the k-th right variant of every exercise that has one."""
+    queues: dict[str, list[Variant]] = defaultdict(list)
+    for v in variants:
+        if v.kind == "right":
+            queues[v.grade_id].append(v)
+    trials = []
+    while any(queues.values()):
+        batch = tuple(q.pop(0) for q in queues.values() if q)
+        trials.append(Trial(batch[0].stem, batch))
+    return trials
+
+
+def plan_wrong(variants: list[Variant], deps: dict[str, set[str]], order: list[str]) -> list[Trial]:
+    """Batches of wrong variants, one per exercise, no two from exercises that interact."""
+    queues: dict[str, list[Variant]] = defaultdict(list)
+    for v in variants:
+        if v.kind == "wrong":
+            queues[v.grade_id].append(v)
+    rank = {g: i for i, g in enumerate(order)}
+    trials = []
+    while any(queues.values()):
+        chosen: list[Variant] = []
+        for gid in sorted(queues, key=lambda g: rank.get(g, len(rank))):
+            if not queues[gid]:
+                continue
+            clash = any(
+                c.grade_id in deps.get(gid, set()) or gid in deps.get(c.grade_id, set())
+                for c in chosen
+            )
+            if not clash:
+                chosen.append(queues[gid].pop(0))
+        trials.append(Trial(chosen[0].stem, tuple(chosen)))
+    return trials
+
+
+# ------------------------------------------------------------------------------- judging
+
+
+def _cell_scores(row) -> dict[str, tuple[float, float]]:
+    return {c["grade_id"]: (float(c["score"]), float(c["max_score"])) for c in row.cells}
+
+
+def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]], bool]:
+    """Verdicts on a graded trial, and whether the batch can be trusted as a whole.
+
+    A batch of several variants is untrusted when its notebook did not grade cleanly, or when
+    an exercise it left alone lost points (the variants interacted after all).
+    """
+    scores = _cell_scores(row)
+    alone = len(trial.variants) == 1
+    clean = row.status == "graded"
+    verdicts: dict[Variant, tuple[bool, str]] = {}
+    for v in trial.variants:
+        if v.kind == "right":
+            full = clean and row.score >= row.max_score
+            lost = [g for g, (s, m) in sorted(scores.items()) if s < m]
+            detail = (
+                "full marks"
+                if full
+                else f"{row.score:g}/{row.max_score:g} ({row.status}), points lost in "
+                + (", ".join(lost) or "no graded cell")
+                + (f": {row.message.strip()[-300:]}" if row.message.strip() else "")
+            )
+            verdicts[v] = (full, detail)
+        else:
+            tests = test_ids(nb, v.grade_id)
+            lost = [t for t in tests if t in scores and scores[t][0] < scores[t][1]]
+            if not tests:
+                verdicts[v] = (False, f"the notebook has no {v.grade_id}_test* cell")
+            elif lost:
+                verdicts[v] = (True, "points lost in " + ", ".join(lost))
+            else:
+                verdicts[v] = (False, f"full marks in {', '.join(tests)}")
+    trusted = alone or clean
+    if not alone and trusted and any(v.kind == "wrong" for v in trial.variants):
+        touched = {v.grade_id for v in trial.variants}
+        for gid in solution_ids(nb):
+            if gid in touched:
+                continue
+            if any(scores.get(t, (1, 1))[0] < scores.get(t, (1, 1))[1] for t in test_ids(nb, gid)):
+                trusted = False
+    return verdicts, trusted
+
+
+# ------------------------------------------------------------------------------- running
+
+
+def _grade_trials(
+    trials: list[Trial],
+    notebooks: dict[str, dict],
+    solutions: Path,
+    workers: int,
+    scheduler: str | None,
+    cell_timeout: int,
+    progress: bool,
+    label: str,
+) -> dict[int, object]:
+    """Grade ``trials`` through the real pipeline; returns the Row of each (by index).
+
+    Trials of different notebooks share a student (one grading process grades them all);
+    a student never holds two trials of the same notebook.
+    """
+    from autograde.pipeline import grade_class
+
+    slots: dict[str, int] = defaultdict(int)
+    for t in trials:
+        slots[t.stem] += 1
+        t.student_id = f"audit-{label}-{slots[t.stem]:03d}"
+    stems = sorted({t.stem for t in trials})
+    with tempfile.TemporaryDirectory(prefix="nn-course-audit-") as tmp:
+        klass, out = Path(tmp) / "class", Path(tmp) / "out"
+        for t in trials:
+            path = klass / t.student_id / f"{t.stem}.ipynb"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(substitute(notebooks[t.stem], t.variants)), encoding="utf-8")
+        report = grade_class(
+            klass,
+            out,
+            stems=stems,
+            solutions=solutions,
+            cell_timeout=cell_timeout,
+            progress=progress,
+            workers=workers,
+            scheduler=scheduler,
+        )
+    rows = {(r.student_id, r.notebook): r for r in report.rows}
+    return {i: rows[(t.student_id, t.stem)] for i, t in enumerate(trials)}
+
+
+def run_audit(
+    stems: list[str] | None = None,
+    *,
+    solutions: Path = SOLUTIONS_DIR,
+    variants_dir: Path = VARIANTS_DIR,
+    workers: int = 1,
+    scheduler: str | None = None,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    isolated: bool = False,
+    progress: bool = True,
+) -> AuditReport:
+    """Audit ``stems`` (default: every notebook with a variants file); see the module doc.
+
+    ``isolated`` grades every variant in a notebook of its own (no batching): slower, for
+    checking the batching itself.
+    """
+    stems = stems or variant_stems(variants_dir)
+    report = AuditReport([])
+    notebooks: dict[str, dict] = {}
+    first_round: list[Trial] = []
+    for stem in stems:
+        nb_path = Path(solutions) / f"{stem}.ipynb"
+        try:
+            variants = load_variants(stem, variants_dir)
+            if not nb_path.is_file():
+                raise FileNotFoundError(f"no solution notebook {nb_path}")
+            nb = json.loads(nb_path.read_text(encoding="utf-8"))
+            known = solution_ids(nb)
+            unknown = sorted({v.grade_id for v in variants} - set(known))
+            if unknown:
+                raise ValueError(f"variants for grade ids with no solution cell: {unknown}")
+        except (OSError, ValueError, SyntaxError) as exc:
+            report.problems.append(f"{stem}: {exc}")
+            continue
+        notebooks[stem] = nb
+        for gid in known:
+            n_wrong = sum(v.grade_id == gid and v.kind == "wrong" for v in variants)
+            n_right = sum(v.grade_id == gid and v.kind == "right" for v in variants)
+            if n_wrong < 2 or n_right < 1:
+                report.warnings.append(
+                    f"{stem} {gid}: {n_wrong} wrong and {n_right} right variants "
+                    "(at least 2 wrong and 1 right expected)"
+                )
+        if isolated:
+            first_round += [Trial(stem, (v,)) for v in variants]
+        else:
+            deps = exercise_dependencies(nb, variants)
+            first_round += plan_wrong(variants, deps, known) + plan_right(variants)
+    if not first_round:
+        if not report.problems:
+            report.problems.append("no variants to audit")
+        return report
+
+    args = (notebooks, Path(solutions), workers, scheduler, cell_timeout, progress)
+    rows = _grade_trials(first_round, *args, label="batch")
+    report.notebooks_graded += len(first_round)
+    settled: dict[Variant, Verdict] = {}
+    again: list[Trial] = []
+    for i, trial in enumerate(first_round):
+        verdicts, trusted = judge(trial, rows[i], notebooks[trial.stem])
+        alone = len(trial.variants) == 1
+        for v, (ok, detail) in verdicts.items():
+            if alone or (trusted and ok):
+                settled[v] = Verdict(v, ok, detail, alone)
+            else:
+                again.append(Trial(v.stem, (v,)))
+    if again:
+        rows = _grade_trials(again, *args, label="alone")
+        report.notebooks_graded += len(again)
+        for i, trial in enumerate(again):
+            verdicts, _ = judge(trial, rows[i], notebooks[trial.stem])
+            for v, (ok, detail) in verdicts.items():
+                settled[v] = Verdict(v, ok, detail, True)
+    order = [v for t in first_round for v in t.variants]
+    report.verdicts = sorted(
+        (settled[v] for v in order),
+        key=lambda vd: (vd.variant.stem, _rank(notebooks, vd.variant), vd.variant.kind == "right"),
+    )
+    return report
+
+
+def _rank(notebooks: dict[str, dict], v: Variant) -> int:
+    ids = solution_ids(notebooks[v.stem])
+    return ids.index(v.grade_id) if v.grade_id in ids else len(ids)

@@ -1,0 +1,187 @@
+"""``nn-course check NOTEBOOK``: a student's self-check before handing in.
+
+Runs the notebook top to bottom in a fresh kernel (as the grader would: fast mode, each cell
+with a time limit; the file itself is not changed) and prints one line per exercise: whether
+its tests passed, why not, and the points it is worth. In a student copy only the visible
+tests run; the grader adds hidden ones, so passing here is necessary, not sufficient.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_TIMEOUT = 300
+
+
+@dataclass
+class TestCell:
+    grade_id: str
+    points: float
+    passed: bool
+    why: str = ""
+
+
+@dataclass
+class Exercise:
+    name: str
+    status: str = "passed"  # passed | failed | not done | no tests
+    tests: list[TestCell] = field(default_factory=list)
+    why: str = ""
+
+    @property
+    def points(self) -> float:
+        return sum(t.points for t in self.tests)
+
+    @property
+    def earned(self) -> float:
+        return sum(t.points for t in self.tests if t.passed)
+
+
+def _source(cell) -> str:
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def _problem(cell) -> str:
+    """Why an executed cell failed (its error, or that it wrote to stderr), or ``""``."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            value = re.sub(r"\x1b\[[0-9;]*m", "", str(out.get("evalue", ""))).strip()
+            first = value.splitlines()[0] if value else ""
+            return f"{out.get('ename', 'Error')}: {first}".rstrip(": ")
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            return "wrote to stderr (the grader counts that as a failure)"
+    return ""
+
+
+def summarise(nb) -> list[Exercise]:
+    """Exercises of an executed notebook, each with its test cells' outcomes."""
+    exercises: dict[str, Exercise] = {}
+    order: list[str] = []
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        gid = meta.get("grade_id")
+        if cell.get("cell_type") != "code" or not gid:
+            continue
+        if meta.get("solution"):
+            ex = exercises.setdefault(gid, Exercise(gid))
+            if gid not in order:
+                order.append(gid)
+            problem = _problem(cell)
+            if problem.startswith("NotImplementedError"):
+                ex.status, ex.why = "not done", "the solution cell still raises NotImplementedError"
+            elif problem:
+                ex.status, ex.why = "failed", f"the solution cell fails: {problem}"
+        if meta.get("grade") and not meta.get("solution"):
+            owner = next(
+                (g for g in reversed(order) if re.match(rf"^{re.escape(g)}_test", gid)), None
+            )
+            owner = owner or gid
+            if owner not in exercises:
+                exercises[owner] = Exercise(owner)
+                order.append(owner)
+            problem = _problem(cell)
+            exercises[owner].tests.append(
+                TestCell(gid, float(meta.get("points", 0) or 0), not problem, problem)
+            )
+    for ex in exercises.values():
+        if ex.status == "passed" and not ex.tests:
+            ex.status = "no tests"
+        elif ex.status == "passed" and not all(t.passed for t in ex.tests):
+            failed = next(t for t in ex.tests if not t.passed)
+            ex.status, ex.why = "failed", f"{failed.grade_id}: {failed.why}"
+    return [exercises[g] for g in order]
+
+
+def execute(path: Path, timeout: int = DEFAULT_TIMEOUT, fast: bool = True, progress: bool = True):
+    """Run a copy of the notebook at ``path`` in a fresh kernel; returns the executed copy."""
+    import nbformat
+    from nbclient import NotebookClient
+    from tqdm.auto import tqdm
+
+    nb = nbformat.read(str(path), as_version=4)
+    env_before = os.environ.get("NN_COURSE_FAST")
+    os.environ["NN_COURSE_FAST"] = "1" if fast else "0"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    bar = tqdm(total=len(code), desc="running", unit="cell", disable=not progress, file=sys.stderr)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        allow_errors=True,
+        interrupt_on_timeout=True,
+        kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_executed=lambda **_: bar.update(1),
+    )
+    try:
+        client.execute()
+    finally:
+        bar.close()
+        if env_before is None:
+            os.environ.pop("NN_COURSE_FAST", None)
+        else:
+            os.environ["NN_COURSE_FAST"] = env_before
+    return nb
+
+
+def table(exercises: list[Exercise]) -> str:
+    lines = [f"{'exercise':<26} {'result':<9} {'points':>6}  why"]
+    for ex in exercises:
+        lines.append(f"{ex.name:<26} {ex.status:<9} {ex.points:>6g}  {ex.why}"[:160].rstrip())
+    earned = sum(ex.earned for ex in exercises if ex.status == "passed")
+    total = sum(ex.points for ex in exercises)
+    lines.append(
+        f"{'total':<26} {'':<9} {total:>6g}  tests passed for {earned:g} of {total:g} points"
+    )
+    return "\n".join(lines)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "check",
+        help="run a notebook's tests and print a table of exercises, passed or not",
+        description=(
+            "Run NOTEBOOK top to bottom in a fresh kernel, as the grader would (fast mode; the "
+            "file is not changed), and print a table: each exercise, whether its tests passed "
+            "(or why not), and the points it is worth. In a student copy only the visible "
+            "tests run; the grader adds hidden ones. Exits 0 when every test passed."
+        ),
+    )
+    p.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    p.add_argument(
+        "--full", action="store_true", help="run heavy steps (training) at full size, not fast"
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds one cell may run (default {DEFAULT_TIMEOUT})",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from autograde.submissions import validate_notebook
+
+    path = args.notebook
+    problem = validate_notebook(path) if path.is_file() else "no such file"
+    if problem:
+        print(f"nn-course check: {path}: {problem}", file=sys.stderr)
+        return 2
+    start = time.perf_counter()
+    nb = execute(path.resolve(), args.timeout, fast=not args.full, progress=not args.quiet)
+    exercises = summarise(nb)
+    if not exercises:
+        print(f"nn-course check: {path} has no graded exercises (not a course notebook?)")
+        return 2
+    print(table(exercises))
+    print(f"ran {path} in {time.perf_counter() - start:.0f} s")
+    return 0 if all(ex.status == "passed" for ex in exercises) else 1
