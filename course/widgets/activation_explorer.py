@@ -118,6 +118,16 @@ class ActivationExplorer:
         self.widget = widgets.VBox(
             [widgets.HBox([self.activation, self.parameter, self.z_max]), self.image, self.summary]
         )
+        # CSS classes, so that a browser test (or a person's stylesheet) can find each part
+        self.widget.add_class("activation-explorer")
+        for part, name in (
+            (self.activation, "choice"),
+            (self.parameter, "parameter"),
+            (self.z_max, "range"),
+            (self.image, "image"),
+            (self.summary, "summary"),
+        ):
+            part.add_class(f"activation-explorer-{name}")
         self.update()
 
     # --- what is drawn ---------------------------------------------------------------

@@ -1,0 +1,178 @@
+"""The activation explorer of notebook 03 in JupyterLab, in a real Chromium (Playwright).
+
+Opens a temporary copy of the student notebook in JupyterLab (the server helper of the filter
+explorer's browser test: isolated folders, free port, random token, always shut down), runs the
+cells the explorer needs, then picks leaky ReLU in the dropdown and moves the slope slider with
+the keyboard like a person would, and checks from the page that the picture, the slider's
+readout and the summary change as they should, then that tanh replaces it. A screenshot is saved (its path is printed).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from test_filter_explorer_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JupyterLab,
+    _dismiss_dialogs,
+    _run_cell,
+)
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "nbs" / "03_activations.ipynb"
+NEEDED = (
+    "course.setup()",
+    "def sigmoid(",
+    "def tanh(",
+    "def relu(",
+    "def leaky_relu(",
+    "def elu(",
+    "def identity(",
+    "def mine_or_reference(",
+    "ActivationExplorer(mine",
+)
+
+
+def _cell_index(nb, text: str) -> int:
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and text in cell.source:
+            return index
+    raise AssertionError(f"no code cell of {NOTEBOOK.name} contains {text!r}")
+
+
+def _state(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const img = document.querySelector(
+                '.activation-explorer-image img, img.activation-explorer-image');
+            const readout = document.querySelector('.activation-explorer-parameter .widget-readout');
+            const label = document.querySelector('.activation-explorer-parameter label');
+            const summary = document.querySelector('.activation-explorer-summary');
+            return {
+                src: img ? img.src : null,
+                width: img ? img.naturalWidth : 0,
+                readout: readout ? readout.innerText.trim() : '',
+                parameter: label ? label.innerText.trim() : '',
+                summary: summary ? summary.innerText : '',
+            };
+        }"""
+    )
+
+
+def _wait_for(page, predicate, what: str, timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    state = _state(page)
+    while time.monotonic() < deadline:
+        state = _state(page)
+        if predicate(state):
+            return state
+        _dismiss_dialogs(page)
+        page.wait_for_timeout(200)
+    raise AssertionError(f"{what}: the page shows {state}")
+
+
+def _settled(page, quiet: float = 1.5, timeout: float = 30.0) -> dict:
+    """The page's state once the picture has not changed for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    state, since = _state(page), time.monotonic()
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        now = _state(page)
+        if now["src"] != state["src"]:
+            state, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return now
+    raise AssertionError(f"the picture kept changing for {timeout:.0f} s")
+
+
+def test_activation_explorer_redraws_in_jupyterlab(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not NOTEBOOK.exists():
+        pytest.fail(f"{NOTEBOOK} is missing; run `nn-course release 03_activations`")
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    indices = [_cell_index(nb, text) for text in NEEDED]
+    screenshot = tmp_path / "activation_explorer.png"
+
+    server = JupyterLab(tmp_path / "jupyter", notebooks)
+    try:
+        server.wait_ready()
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                page.set_default_timeout(60_000)
+                page.goto(server.url(f"lab/tree/{NOTEBOOK.name}"))
+                page.wait_for_selector(".jp-Notebook .jp-Cell")
+                page.wait_for_timeout(1000)
+                _dismiss_dialogs(page)
+                page.wait_for_function(
+                    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                    " && window.jupyterapp.shell.currentWidget.sessionContext"
+                )
+                for index in indices:
+                    _run_cell(page, index)
+
+                first = _wait_for(
+                    page,
+                    lambda s: s["src"] and s["width"] > 0 and "0.25" in s["summary"],
+                    "the explorer did not render sigmoid (an image and a summary with max |f'| 0.25)",
+                    timeout=90,
+                )
+                explorer = page.locator(".activation-explorer")
+                explorer.scroll_into_view_if_needed()
+
+                page.locator(".activation-explorer-choice select").select_option(label="leaky ReLU")
+                leaky = _wait_for(
+                    page,
+                    lambda s: (
+                        s["parameter"] == "slope"
+                        and s["readout"] == "0.01"
+                        and s["src"] != first["src"]
+                    ),
+                    "after choosing 'leaky ReLU' the slider should read 'slope' = 0.01 and the"
+                    " picture should change",
+                )
+
+                page.locator(".activation-explorer-parameter .noUi-handle").click()
+                for _ in range(20):
+                    page.keyboard.press("ArrowRight")
+                _wait_for(
+                    page,
+                    lambda s: s["readout"] == "0.21" and s["src"] != leaky["src"],
+                    "after 20 presses of the right arrow the slope should read 0.21 and the"
+                    " picture should change",
+                )
+                steeper = _settled(page)  # every redraw for 0.02 ... 0.21 has arrived
+
+                page.locator(".activation-explorer-choice select").select_option(label="tanh")
+                _wait_for(
+                    page,
+                    lambda s: (
+                        s["parameter"] == "(none)"
+                        and "0.000182" in s["summary"]  # tanh'(5): the gradient has almost vanished
+                        and s["src"] != steeper["src"]
+                    ),
+                    "after choosing 'tanh' the slider should say '(none)', the summary give"
+                    " tanh'(5) and the picture change",
+                )
+                _settled(page)
+                explorer.screenshot(path=str(screenshot))
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    assert server.process.poll() is not None, "the JupyterLab server is still running"
+    print(f"\nactivation explorer screenshot: {screenshot}")
