@@ -291,8 +291,8 @@ def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkey
 
     cells, test_cells = [], []  # test_cells[k] = indices of run k's test cells
     for gid, _label, answer, _passes in runs:
-        cells.append(new_code_cell(FORGET_ANSWERS))
-        cells += [new_code_cell(by_id[name].source) for name in PREAMBLE]
+        preamble = "\n".join(by_id[name].source for name in PREAMBLE)
+        cells.append(new_code_cell(f"{FORGET_ANSWERS}\n{preamble}"))
         cells.append(new_code_cell(answer))
         start = len(cells)
         cells += [new_code_cell(t) for t in tests_of[gid]]
@@ -318,3 +318,36 @@ def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkey
         if not passes and not any(outcome):
             problems.append(f"{gid}: wrong answer '{label}' kept full marks")
     assert not problems, "\n".join(problems)
+
+
+# -- image plots (shared with other notebooks) ------------------------------------------------
+def test_show_images_accepts_lists_batches_and_tensors():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from course.plots.images import show_grid, show_images, show_kernel, show_side_by_side
+
+    digit = images.synthetic_digit()
+    fig = show_images([digit, digit * 2, torch.from_numpy(digit)], titles=["a", "b", "c"], ncols=2)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(fig.axes) == 4 and len(shown) == 3  # 2 x 2 grid, the last cell left empty
+    assert [ax.get_title() for ax in shown] == ["a", "b", "c"]
+    fig = show_images(np.stack([digit] * 5)[:, None], robust=True)  # (N, 1, H, W)
+    assert len([ax for ax in fig.axes if ax.images]) == 5
+    low, high = fig.axes[0].images[0].get_clim()
+    assert (low, high) == tuple(np.percentile(digit, [1, 99]))
+    fig = show_side_by_side(digit, np.zeros((28, 28, 3)), titles=["grey", "rgb"])
+    assert len(fig.axes) == 2
+    fig = show_grid([[digit, digit], [digit]], row_titles=["r0", "r1"], col_titles=["c0", "c1"])
+    assert fig.axes[0].get_ylabel() == "r0" and fig.axes[1].get_title() == "c1"
+    ax = show_kernel(filters.kernel("sharpen"))
+    assert sorted(t.get_text() for t in ax.texts).count("-1") == 4
+    with pytest.raises(ValueError, match="titles"):
+        show_images([digit, digit], titles=["only one"])
+    with pytest.raises(ValueError, match="shape"):
+        show_images([np.zeros((2, 3, 4, 5))])
+    with pytest.raises(ValueError, match="at least one"):
+        show_images([])
+    plt.close("all")
