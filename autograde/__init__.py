@@ -9,7 +9,13 @@ Steps live in their own modules: ``coursefolder`` (an isolated nbgrader course f
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+
+# jsonschema (imported by nbformat, so by nbgrader) imports rfc3987_syntax when it is
+# installed, and that builds a parser grammar at import: ~2 s of CPU in every grading process.
+# Notebook validation never checks IRI formats, so this package's processes do without it.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 #: Where this package's sources are (a checkout of the course when installed with -e).
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
