@@ -90,6 +90,16 @@ class SaliencyExplorer(widgets.VBox):
         super().__init__(
             [widgets.HBox([self.digit, self.target, self.method]), self.caption, self.picture]
         )
+        # CSS classes let a browser test (and a person's stylesheet) find the parts
+        self.add_class("saliency-explorer")
+        for part, name in (
+            (self.digit, "digit"),
+            (self.target, "target"),
+            (self.method, "method"),
+            (self.caption, "caption"),
+            (self.picture, "picture"),
+        ):
+            part.add_class(f"saliency-explorer-{name}")
         self._redraw()
 
     @property
