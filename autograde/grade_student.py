@@ -10,6 +10,7 @@ notebook the status, score, max score, per-cell grades and the feedback file.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -128,7 +129,8 @@ def grade(
     results = []
     for stem in notebooks:
         NOTES.pop(stem, None)
-        with quiet_nbgrader(), _cwd(root):
+        # at WARNING, nbgrader's log says which cells were edited, deleted or duplicated
+        with quiet_nbgrader(logging.WARNING), _cwd(root):
             outcome = api.autograde(stem, student_id, force=True, create=True)
         result = NotebookResult(stem, "graded" if outcome["success"] else "error")
         notes = _submission_notes(outcome.get("log", "")) + NOTES.pop(stem, [])

@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -490,9 +491,7 @@ class SafeOverwriteCells(OverwriteCells):
         grade_cells = sorted(source_nb.grade_cells, key=lambda c: order.get(c.name, len(order)))
         for grade_cell in grade_cells:
             present = {
-                c.metadata.nbgrader.get("grade_id"): i
-                for i, c in enumerate(nb.cells)
-                if "nbgrader" in c.metadata
+                c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb.cells)
             }
             if grade_cell.name in present or grade_cell.name not in order:
                 continue
@@ -518,7 +517,7 @@ class SafeOverwriteCells(OverwriteCells):
                 grade_cell.max_score,
                 is_solution=grade_cell.name in solution_ids,
             )
-            nb.cells.insert(position, cell)
+            nb.cells.insert(position, nbformat.from_dict(cell))
         return nb, resources
 
 

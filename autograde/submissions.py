@@ -144,6 +144,22 @@ def validate_notebook(path: Path) -> str:
     return ""
 
 
+def _missing(folder: Path, stem: str) -> str:
+    """Why a notebook counts as not handed in, naming look-alikes (``01_neurons (1).ipynb``)."""
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".ipynb")
+    except OSError:
+        names = []
+    look_alikes = [n for n in names if n.lower().startswith(stem.lower()[:2])]
+    if not look_alikes:
+        return "not handed in"
+    shown = ", ".join(repr(n) for n in look_alikes[:3])
+    return (
+        f"not handed in under its name {stem}.ipynb (found {shown}: notebooks must keep the "
+        "name they were released with)"
+    )
+
+
 def collect(source: Path, stems: list[str], workdir: Path) -> Class:
     """Read the class at ``source`` (folder or zip) into ``workdir``; never writes to ``source``.
 
@@ -185,7 +201,7 @@ def collect(source: Path, stems: list[str], workdir: Path) -> Class:
                     sid, stem, status="invalid", problem="the notebook is a symbolic link"
                 )
             elif not nb_path.exists():
-                hand_ins[stem] = HandIn(sid, stem, status="missing", problem="not handed in")
+                hand_ins[stem] = HandIn(sid, stem, status="missing", problem=_missing(entry, stem))
             elif not nb_path.is_file():
                 hand_ins[stem] = HandIn(sid, stem, status="invalid", problem="not a regular file")
             else:
