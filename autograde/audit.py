@@ -161,7 +161,7 @@ def solution_ids(nb: dict) -> list[str]:
     ]
 
 
-def test_ids(nb: dict, grade_id: str) -> list[str]:
+def grading_cells(nb: dict, grade_id: str) -> list[str]:
     """Grade ids of the graded cells that test ``grade_id``: ``<id>_test`` or ``<id>_test_<k>``."""
     pattern = re.compile(rf"^{re.escape(grade_id)}_test(_\w+)?$")
     return [
@@ -261,7 +261,7 @@ def exercise_dependencies(nb: dict, variants: list[Variant]) -> dict[str, set[st
         sources_by_id[v.grade_id].append(v.source)
     cells = []  # (solution grade id or None, graded test's exercise or None, bound, read)
     ids = solution_ids(nb)
-    owner_of_test = {t: g for g in ids for t in test_ids(nb, g)}
+    owner_of_test = {t: g for g in ids for t in grading_cells(nb, g)}
     for cell in nb["cells"]:
         if cell.get("cell_type") != "code":
             continue
@@ -367,7 +367,7 @@ def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]],
             )
             verdicts[v] = (full, detail)
         else:
-            tests = test_ids(nb, v.grade_id)
+            tests = grading_cells(nb, v.grade_id)
             lost = [t for t in tests if t in scores and scores[t][0] < scores[t][1]]
             if not tests:
                 verdicts[v] = (False, f"the notebook has no {v.grade_id}_test* cell")
@@ -381,7 +381,9 @@ def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]],
         for gid in solution_ids(nb):
             if gid in touched:
                 continue
-            if any(scores.get(t, (1, 1))[0] < scores.get(t, (1, 1))[1] for t in test_ids(nb, gid)):
+            if any(
+                scores.get(t, (1, 1))[0] < scores.get(t, (1, 1))[1] for t in grading_cells(nb, gid)
+            ):
                 trusted = False
     return verdicts, trusted
 

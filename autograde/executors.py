@@ -267,10 +267,11 @@ class DaskExecutor(Executor):
 
     name = "dask"
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, connect_timeout: float = 20.0) -> None:
         if not address or not isinstance(address, str):
             raise ValueError("a Dask scheduler address such as tcp://127.0.0.1:8786 is needed")
         self.address = address
+        self.connect_timeout = connect_timeout
 
     def _run(self, template, jobs, max_scores, cell_timeout, workdir):
         try:
@@ -280,7 +281,7 @@ class DaskExecutor(Executor):
                 "--scheduler needs Dask distributed: pip install 'dask[distributed]'"
             ) from exc
         try:
-            client = Client(self.address, timeout="20s", set_as_default=False)
+            client = Client(self.address, timeout=self.connect_timeout, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ValueError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from exc
         with client:
