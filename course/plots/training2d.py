@@ -43,7 +43,8 @@ def plot_loss_curves(
         )
         if xs.shape != losses.shape:
             raise ValueError(f"curve {label!r}: {xs.size} x values for {losses.size} losses")
-        ax.plot(xs, losses, label=label, lw=1.2 if losses.size > 200 else 1.8)
+        long = losses.size > 200  # a noisy per-step curve: thin and translucent
+        ax.plot(xs, losses, label=label, lw=0.7 if long else 1.8, alpha=0.6 if long else 1.0)
     if log:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
