@@ -10,8 +10,9 @@ bubblewrap (Debian's ``bubblewrap`` package), which shows the kernel a whitelist
 
 - read-only: the system (``/usr``, ``/etc``), the Python installation, the course's
   ``course`` and ``autograde`` packages (not ``solutions/``, not ``.git``, not the variants);
-- a fresh ``tmpfs`` for ``/tmp`` and ``/run``; nothing of the home folder, the grading
-  folder, the gradebook or other students' files (they are simply not mounted);
+- a fresh, throw-away ``tmpfs`` for ``/tmp`` and ``/run``; nothing of the home folder, the
+  grading folder, the gradebook or other students' files (they are simply not mounted, and
+  the sandbox's root is read-only);
 - one private writable folder holding the student's notebook, the kernel's IPC sockets and
   its ``IPYTHONDIR`` / ``MPLCONFIGDIR``; it is also the kernel's working directory.
 
@@ -135,6 +136,9 @@ class SandboxSpec:
                 args += ["--tmpfs", str(variants)]
         private = str(self.private_dir.resolve())
         args += ["--bind", private, private, "--chdir", private]
+        # the sandbox's own root (where /root, /home, /work... would be) is read-only too;
+        # /tmp stays a private, throw-away tmpfs
+        args += ["--remount-ro", "/"]
         args += ["--setenv", "HOME", private, "--setenv", "TMPDIR", "/tmp"]
         # jupyter_client's launcher sets it; in a PID namespace the parent's PID means nothing
         # and ipykernel would shut down at once (--die-with-parent does that job instead)
