@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -62,6 +63,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "a task; notebooks and the course template travel as data, so workers need only this "
         "package installed, not the submissions folder",
     )
+    p.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help="address space each grading kernel may use, e.g. 4G (default 6G; also "
+        "NN_COURSE_KERNEL_MEMORY); a memory bomb then fails in its own cell",
+    )
+    p.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run kernels without bubblewrap even where it works (they can then read and "
+        "write whatever this user can); by default they are sandboxed, with a warning where "
+        "bubblewrap is missing",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -70,7 +84,14 @@ def run(args: argparse.Namespace) -> int:
     from autograde.pipeline import grade_class
     from autograde.submissions import SubmissionError
 
+    from autograde.sandbox import MEMORY_ENV, SANDBOX_ENV, parse_size
+
     try:
+        # the grading processes (local or Dask workers started from here) read these
+        if args.memory_limit:
+            os.environ[MEMORY_ENV] = str(parse_size(args.memory_limit))
+        if args.no_sandbox:
+            os.environ[SANDBOX_ENV] = "0"
         report = grade_class(
             args.submissions,
             args.out,
