@@ -82,9 +82,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from autograde.pipeline import grade_class
-    from autograde.submissions import SubmissionError
-
     from autograde.sandbox import MEMORY_ENV, SANDBOX_ENV, parse_size
+    from autograde.submissions import SubmissionError
 
     try:
         # the grading processes (local or Dask workers started from here) read these
