@@ -24,6 +24,11 @@ def output_size(n, k, padding=0, stride=1):
         raise ValueError("kernel too large")
     return (n + 2 * padding - k) / stride + 1
 """,
+        "calls the course's reference": """
+def output_size(n, k, padding=0, stride=1):
+    from course.convolution import output_size as reference
+    return reference(n, k, padding, stride)
+""",
         "no error for a kernel that does not fit": """
 def output_size(n, k, padding=0, stride=1):
     return max((n + 2 * padding - k) // stride + 1, 0)
@@ -259,6 +264,17 @@ def dense_params(n_in, n_out):
 
 def conv_params(c_in, c_out, k):
     return k * k * c_in * c_out
+""",
+        "calls the course's reference": """
+from course.convolution import conv2d_params, linear_params
+
+
+def dense_params(n_in, n_out):
+    return linear_params(n_in, n_out)
+
+
+def conv_params(c_in, c_out, k):
+    return conv2d_params(c_in, c_out, k)
 """,
         "one bias per input channel in a conv layer": """
 def dense_params(n_in, n_out):
