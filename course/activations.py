@@ -59,7 +59,8 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
     """Logistic sigmoid: sigma(z) = 1 / (1 + exp(-z)), computed as exp(-|z|) never overflows."""
     z = _as_float_array(z)
     e = np.exp(-np.abs(z))  # in (0, 1]: no overflow for any z
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    s = 1.0 / (1.0 + e)  # sigma(|z|); sigma(-|z|) = e / (1 + e) = e * s
+    return np.where(z >= 0, s, e * s).astype(z.dtype, copy=False)
 
 
 def tanh(z: ArrayLike) -> np.ndarray:
