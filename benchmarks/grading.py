@@ -1,0 +1,258 @@
+"""How fast does the class get graded? Serial vs 2 workers, and the pipeline vs bare nbclient.
+
+    python benchmarks/grading.py                       # 40 students x every course notebook
+    python benchmarks/grading.py --students 8 --notebooks 01_neurons --overhead-students 2
+
+1. A synthetic class: ``--students`` students, each handing in every notebook in
+   ``--notebooks``; a quarter each *perfect* (the solution notebook), *partial* (every other
+   exercise replaced by a known-wrong variant, or by the stub where there is none), *blank*
+   (the released notebook) and *hostile* (rotating: corrupt JSON, ``raise SystemExit`` in the
+   first answer, ``numpy.allclose`` monkeypatched to pass, a megabyte output flood, an endless
+   loop stopped by the cell timeout).
+2. The class graded serially, then with ``--workers`` (default 2), in the same run; the two
+   output folders must be byte-identical. Ratio: serial wall time / parallel wall time.
+3. Overhead: every gradeable hand-in of the class executed once with bare ``nbclient`` (same
+   cell timeout, ``NBGRADER_EXECUTION=autograde``), one after another. Ratio: serial pipeline
+   time / bare time. Per notebook: ``--overhead-students`` perfect students graded serially
+   with that notebook alone vs the same number of bare executions of the solution.
+
+Prints a table and writes ``benchmarks/results/grading.json``. Kernels run with
+``OMP_NUM_THREADS=--threads`` (default 1) in every measurement, so two workers do not
+oversubscribe two cores. Targets (issue 7): 2 workers >= 1.7x serial, pipeline <= 1.5x bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from autograde.audit import load_variants, solution_ids, substitute  # noqa: E402
+from autograde.coursefolder import SOLUTIONS_DIR, course_stems  # noqa: E402
+from autograde.pipeline import grade_class  # noqa: E402
+from autograde.release import generate_releases  # noqa: E402
+
+KINDS = ["perfect", "partial", "blank", "hostile"]
+HOSTILE = {
+    "corrupt": None,
+    "system_exit": "raise SystemExit(3)",
+    "monkeypatch": "import numpy\nnumpy.allclose = lambda *a, **k: True\n"
+    "numpy.testing.assert_allclose = lambda *a, **k: None",
+    "flood": "for i in range(20000):\n    print('spam' * 12, i)",
+    "endless_loop": "while True:\n    pass",
+}
+
+
+def _hostile(nb: dict, how: str) -> str | None:
+    """The hand-in text for a hostile student (the first answer cell replaced), or None."""
+    code = HOSTILE[how]
+    if code is None:
+        return '{"cells": [ {"cell_type": "code", "source": '  # truncated JSON
+    first = solution_ids(nb)[0]
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == first:
+            cell["source"] = code
+    return json.dumps(nb)
+
+
+def _partial(stem: str, nb: dict) -> dict:
+    """Every other exercise wrong (its first known-wrong variant) or left as the stub."""
+    try:
+        wrong = {}
+        for v in load_variants(stem):
+            if v.kind == "wrong":
+                wrong.setdefault(v.grade_id, v)
+    except FileNotFoundError:
+        wrong = {}
+    ids = solution_ids(nb)[::2]
+    nb = substitute(nb, [wrong[g] for g in ids if g in wrong])
+    for cell in nb["cells"]:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid in ids and gid not in wrong:
+            cell["source"] = "raise NotImplementedError()"
+    return nb
+
+
+def build_class(root: Path, stems: list[str], students: int) -> dict[str, str]:
+    """Write the synthetic class under ``root``; returns student id -> kind."""
+    solutions = {s: json.loads((SOLUTIONS_DIR / f"{s}.ipynb").read_text()) for s in stems}
+    released = generate_releases(stems)
+    kinds = {}
+    hostile_ways = list(HOSTILE)
+    for i in range(students):
+        kind = KINDS[i % len(KINDS)]
+        sid = f"s{i:03d}-{kind}"
+        if kind == "hostile":
+            how = hostile_ways[(i // len(KINDS)) % len(hostile_ways)]
+            sid += f"-{how.replace('_', '')}"
+        folder = root / sid
+        folder.mkdir(parents=True)
+        for stem in stems:
+            nb = json.loads(json.dumps(solutions[stem]))
+            if kind == "perfect":
+                text = json.dumps(nb)
+            elif kind == "partial":
+                text = json.dumps(_partial(stem, nb))
+            elif kind == "blank":
+                text = released[stem]
+            else:
+                text = _hostile(nb, how)
+            (folder / f"{stem}.ipynb").write_text(text, encoding="utf-8")
+        kinds[sid] = kind if kind != "hostile" else f"hostile ({how})"
+    return kinds
+
+
+def bare_execute(path: Path, cell_timeout: int) -> float:
+    """Seconds to execute a copy of ``path`` with plain nbclient, as nbgrader would."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(str(path), as_version=4)
+    with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
+        start = time.perf_counter()
+        NotebookClient(
+            nb,
+            timeout=cell_timeout,
+            interrupt_on_timeout=True,
+            allow_errors=True,
+            kernel_name="python3",
+            resources={"metadata": {"path": tmp}},
+        ).execute()
+        return time.perf_counter() - start
+
+
+def _digest(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(str(p.relative_to(root)).encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def _timed_grading(klass: Path, out: Path, stems: list[str], timeout: int, workers: int) -> float:
+    start = time.perf_counter()
+    grade_class(klass, out, stems=stems, cell_timeout=timeout, progress=False, workers=workers)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--students", type=int, default=40)
+    p.add_argument("--notebooks", nargs="+", metavar="STEM", help="default: every notebook")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--cell-timeout", type=int, default=15, metavar="SECONDS")
+    p.add_argument("--overhead-students", type=int, default=3, metavar="K")
+    p.add_argument("--threads", type=int, default=1, help="OMP_NUM_THREADS for every kernel")
+    p.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "grading.json")
+    args = p.parse_args(argv)
+    stems = args.notebooks or course_stems()
+    unknown = [s for s in stems if not (SOLUTIONS_DIR / f"{s}.ipynb").is_file()]
+    if unknown or args.students < 1 or args.workers < 2:
+        p.error(f"unknown notebooks {unknown}" if unknown else "need >= 1 student, >= 2 workers")
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ[var] = str(args.threads)
+    os.environ["NBGRADER_EXECUTION"] = "autograde"  # bare runs see what graded kernels see
+
+    results: dict = {
+        "machine": f"{platform.node()} {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start",
+        "students": args.students,
+        "notebooks": stems,
+        "workers": args.workers,
+        "cell_timeout_s": args.cell_timeout,
+        "threads_per_kernel": args.threads,
+    }
+    with tempfile.TemporaryDirectory(prefix="bench-grading-") as tmp:
+        tmp = Path(tmp)
+        kinds = build_class(tmp / "class", stems, args.students)
+        results["mix"] = {k: sum(v.startswith(k) for v in kinds.values()) for k in KINDS}
+        print(f"class: {args.students} students x {len(stems)} notebooks {results['mix']}")
+
+        serial = _timed_grading(tmp / "class", tmp / "serial", stems, args.cell_timeout, 1)
+        print(f"serial grading: {serial:.1f} s")
+        parallel = _timed_grading(
+            tmp / "class", tmp / "parallel", stems, args.cell_timeout, args.workers
+        )
+        print(f"{args.workers} workers: {parallel:.1f} s")
+        identical = _digest(tmp / "serial") == _digest(tmp / "parallel")
+
+        bare_by_stem: dict[str, list[float]] = {s: [] for s in stems}
+        for folder in sorted((tmp / "class").iterdir()):
+            for stem in stems:
+                path = folder / f"{stem}.ipynb"
+                if "corrupt" not in folder.name:
+                    bare_by_stem[stem].append(bare_execute(path, args.cell_timeout))
+        bare = sum(sum(v) for v in bare_by_stem.values())
+        print(f"bare nbclient, same hand-ins one after another: {bare:.1f} s")
+
+        per_notebook = []
+        for stem in stems:
+            k = args.overhead_students
+            perfect = tmp / f"perfect-{stem}"
+            for i in range(k):
+                (perfect / f"p{i}").mkdir(parents=True)
+                shutil.copyfile(
+                    SOLUTIONS_DIR / f"{stem}.ipynb", perfect / f"p{i}" / f"{stem}.ipynb"
+                )
+            piped = _timed_grading(perfect, tmp / f"out-{stem}", [stem], args.cell_timeout, 1) / k
+            plain = sum(
+                bare_execute(SOLUTIONS_DIR / f"{stem}.ipynb", args.cell_timeout) for _ in range(k)
+            )
+            per_notebook.append(
+                {
+                    "notebook": stem,
+                    "pipeline_s": round(piped, 2),
+                    "bare_nbclient_s": round(plain / k, 2),
+                    "overhead_ratio": round(piped / (plain / k), 2),
+                    "bare_mean_in_class_s": round(
+                        sum(bare_by_stem[stem]) / max(len(bare_by_stem[stem]), 1), 2
+                    ),
+                }
+            )
+
+    results.update(
+        {
+            "serial_s": round(serial, 1),
+            "parallel_s": round(parallel, 1),
+            "speedup": round(serial / parallel, 2),
+            "outputs_identical": identical,
+            "bare_class_s": round(bare, 1),
+            "class_overhead_ratio": round(serial / bare, 2),
+            "per_notebook": per_notebook,
+            "load_average_at_end": round(os.getloadavg()[0], 1),
+        }
+    )
+    print()
+    print(f"{'measure':<44} {'value':>10}  target")
+    print(f"{'serial grading (s)':<44} {serial:>10.1f}")
+    print(f"{f'{args.workers} workers (s)':<44} {parallel:>10.1f}")
+    print(f"{'speedup':<44} {results['speedup']:>9.2f}x  >= 1.7x")
+    print(f"{'outputs byte-identical':<44} {str(identical):>10}")
+    print(f"{'bare nbclient, same hand-ins (s)':<44} {bare:>10.1f}")
+    print(f"{'pipeline / bare (class)':<44} {results['class_overhead_ratio']:>9.2f}x  <= 1.5x")
+    print()
+    print(f"{'notebook':<18} {'pipeline s':>11} {'bare s':>8} {'ratio':>7}")
+    for row in per_notebook:
+        print(
+            f"{row['notebook']:<18} {row['pipeline_s']:>11.2f} "
+            f"{row['bare_nbclient_s']:>8.2f} {row['overhead_ratio']:>6.2f}x"
+        )
+    print(f"\nmachine: {results['machine']}; load at end {results['load_average_at_end']}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
