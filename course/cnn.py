@@ -220,11 +220,22 @@ class Recipe:
 
     epochs: int = 5
     batch_size: int = 256
-    max_lr: float = 4e-3
+    max_lr: float = 5e-3
     weight_decay: float = 0.0
 
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError(
+                f"epochs and batch_size must be >= 1, got {self.epochs}, {self.batch_size}"
+            )
+        if not self.max_lr > 0 or self.weight_decay < 0:
+            raise ValueError(
+                f"need max_lr > 0 and weight_decay >= 0, got {self.max_lr}, {self.weight_decay}"
+            )
 
-#: The course's recipe for SlidesNet: 99.0% test accuracy on the full MNIST in 5 epochs.
+
+#: The course's recipe for SlidesNet: 99.0-99.1% test accuracy on the full MNIST in 5 epochs
+#: (seeds 0 and 1 gave 99.10% and 99.06%; with max_lr 4e-3 98.99% and 98.96%).
 BEST_RECIPE = Recipe()
 #: What fast (grading) mode uses on the shipped sample: a couple of seconds on a CPU.
 FAST_RECIPE = Recipe(epochs=2, batch_size=128, max_lr=4e-3)
@@ -264,12 +275,16 @@ def fit(
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=recipe.max_lr, weight_decay=recipe.weight_decay
     )
-    schedule = torch.optim.lr_scheduler.OneCycleLR(
-        optimizer,
-        max_lr=recipe.max_lr,
-        total_steps=recipe.epochs * steps_per_epoch,
-        pct_start=0.25,
-    )
+    total_steps = recipe.epochs * steps_per_epoch
+    if total_steps >= 4:  # warm up for a quarter of the steps (at least 2), then anneal
+        schedule = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer,
+            max_lr=recipe.max_lr,
+            total_steps=total_steps,
+            pct_start=max(0.25, 2 / total_steps),
+        )
+    else:  # too few steps for a cycle: a constant rate
+        schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
     history = History()
     monitor = slice(0, min(n, len(x_test)))
@@ -359,7 +374,9 @@ def trained_model(
     (about 15 s on a laptop CPU), or in fast mode (``course.runmode.fast_mode()``) with
     :data:`FAST_RECIPE` on the shipped sample (a second or two), and saves it for next time.
     A model trained on the sample because the full set was unavailable is not saved as the
-    full one. Returned in evaluation mode on ``device``.
+    full one; a saved file that does not load into a SlidesNet is replaced. Notebook 05 saves
+    the student's network there once it reaches 98.5% on the full set. Returned in evaluation
+    mode on ``device``.
     """
     from course import runmode
     from course.mnist import load_mnist, load_sample
@@ -368,7 +385,10 @@ def trained_model(
     default = model_cache_dir() / ("slides_net_fast.pt" if fast else "slides_net.pt")
     target = Path(path) if path is not None else default
     if target.is_file():
-        return load_model(target, SlidesNet(), device)
+        try:
+            return load_model(target, SlidesNet(), device)
+        except Exception:  # noqa: BLE001 - unreadable or another architecture: train anew
+            pass
     device = get_device(device)
     data = load_sample() if fast else load_mnist()
     train = as_tensors(data.train_images, data.train_labels, device)

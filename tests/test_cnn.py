@@ -32,7 +32,7 @@ from course.cnn import (
     train_step,
     trained_model,
 )
-from course.mnist import load_sample
+from course.mnist import MNIST, load_sample
 from course.plots import training as plots
 
 
@@ -62,6 +62,19 @@ class DropoutNet(nn.Module):
 
     def forward(self, x):
         return self.fc(self.drop(x.flatten(1)))
+
+
+def _small_sample():
+    """The shipped sample cut to 2,000 / 500 digits, to keep training in tests short."""
+    data = load_sample()
+    return MNIST(
+        data.train_images[:2000],
+        data.train_labels[:2000],
+        data.test_images[:500],
+        data.test_labels[:500],
+        data.source,
+        True,
+    )
 
 
 # -- the network -------------------------------------------------------------------------
@@ -255,8 +268,9 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_trained_model_trains_once_then_loads(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    recipe = Recipe(epochs=1, batch_size=256)
+    recipe = Recipe(epochs=1, batch_size=64)
     monkeypatch.setattr(cnn, "FAST_RECIPE", recipe)
+    monkeypatch.setattr("course.mnist.load_sample", _small_sample)
     model = trained_model(fast=True, progress=False, device="cpu")
     assert isinstance(model, SlidesNet) and not model.training
     assert model.meta["is_sample"] and model.meta["test_accuracy"] > 0.5
@@ -271,7 +285,7 @@ def test_trained_model_trains_once_then_loads(tmp_path, monkeypatch):
 def test_trained_model_does_not_save_a_sample_fallback_as_the_full_model(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(cnn, "BEST_RECIPE", Recipe(epochs=1, batch_size=512))
-    monkeypatch.setattr("course.mnist.load_mnist", lambda: load_sample())
+    monkeypatch.setattr("course.mnist.load_mnist", _small_sample)
     model = trained_model(fast=False, progress=False, device="cpu")
     assert model.meta["is_sample"]
     assert not (tmp_path / "nn-course" / "models" / "slides_net.pt").exists()
@@ -474,3 +488,28 @@ def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkey
         if not passes and not any(outcome):
             problems.append(f"{gid}: wrong answer '{label}' kept full marks")
     assert not problems, "\n".join(problems)
+
+
+def test_trained_model_replaces_a_file_of_another_architecture(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(cnn, "FAST_RECIPE", Recipe(epochs=1, batch_size=512))
+    monkeypatch.setattr("course.mnist.load_sample", _small_sample)
+    target = tmp_path / "nn-course" / "models" / "slides_net_fast.pt"
+    save_model(DropoutNet(), target)
+    model = trained_model(fast=True, progress=False, device="cpu")
+    assert isinstance(model, SlidesNet)
+    assert isinstance(load_model(target, device="cpu"), SlidesNet)
+
+
+def test_fit_handles_fewer_batches_than_a_cycle_needs(sample):
+    (x, y), test = sample
+    for n in (10, 300, 700):  # 1, 2 and 3 batches of 256
+        history = fit(SlidesNet(), (x[:n], y[:n]), test, Recipe(epochs=1), progress=False)
+        assert history.epochs == 1
+
+
+def test_recipe_refuses_nonsense():
+    with pytest.raises(ValueError, match="batch_size"):
+        Recipe(epochs=1, batch_size=0)
+    with pytest.raises(ValueError, match="max_lr"):
+        Recipe(max_lr=0)
