@@ -1,0 +1,179 @@
+"""Time to 99% test accuracy on MNIST: the course's recipe vs pytorch/examples' mnist/main.py.
+
+In one run, on the same data tensors and device:
+
+* **course**: ``course.cnn.SlidesNet`` (60,074 parameters) trained with
+  ``course.cnn.BEST_RECIPE`` (AdamW + one-cycle, batch 256, channels_last) through
+  ``course.cnn.fit``; the test set is evaluated after every epoch (not timed) and the run stops
+  at the first epoch that reaches the target (99.0%);
+* **peer**: the network and recipe of pytorch/examples ``mnist/main.py``, reimplemented from its
+  description (conv 32 and 64, 3x3, max-pool, dropout 0.25, fc 128, dropout 0.5, fc 10,
+  log-softmax + NLL; Adadelta lr 1.0, StepLR gamma 0.7; batch 64) for one epoch. Batches are
+  sliced from the same tensors rather than drawn through a DataLoader, which only helps it.
+
+Prints a table and writes ``benchmarks/results/time_to_99.json`` with ``test_accuracy`` and
+``train_seconds`` (training only, evaluation excluded) for both, and the ratio of their
+training times taken in this run.
+
+    python benchmarks/time_to_99.py [--data DIR] [--threads N] [--device cpu|cuda] [--skip-peer]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from course.cnn import BEST_RECIPE, SlidesNet, as_tensors, count_parameters, evaluate, fit
+from course.device import get_device
+from course.mnist import load_mnist
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist"
+RESULTS = REPO / "benchmarks" / "results" / "time_to_99.json"
+
+
+class ExamplesNet(nn.Module):
+    """pytorch/examples mnist/main.py's network (1,199,882 parameters); returns log-probabilities."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.dropout1 = nn.Dropout(0.25)
+        self.dropout2 = nn.Dropout(0.5)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = F.max_pool2d(x, 2)
+        x = self.dropout1(x)
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = self.dropout2(x)
+        return F.log_softmax(self.fc2(x), dim=1)
+
+
+def run_course(train, test, target: float) -> dict:
+    torch.manual_seed(0)
+    model = SlidesNet().to(train[0].device)
+
+    def stop_at_target(epoch: int, history) -> None:
+        if history.test_accuracy[-1] >= target:
+            raise StopIteration
+
+    history = fit(model, train, test, BEST_RECIPE, on_epoch=stop_at_target)
+    seconds = history.train_seconds
+    return {
+        "name": "course: SlidesNet, AdamW + one-cycle, batch 256, channels_last",
+        "parameters": count_parameters(model),
+        "epochs": history.epochs,
+        "test_accuracy": history.test_accuracy[-1],
+        "test_accuracy_per_epoch": history.test_accuracy,
+        "train_seconds": seconds,
+        "images_per_second": history.epochs * len(train[0]) / seconds,
+        "reached_target": history.test_accuracy[-1] >= target,
+    }
+
+
+def run_peer(train, test) -> dict:
+    from tqdm.auto import tqdm
+
+    torch.manual_seed(0)
+    x_train, y_train = train[0].contiguous(), train[1]
+    device = x_train.device
+    model = ExamplesNet().to(device)
+    optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)
+    schedule = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
+    batch = 64
+    order = torch.randperm(len(x_train)).to(device)
+    model.train()
+    start = time.perf_counter()
+    for i in tqdm(range(0, len(x_train), batch), desc="peer epoch", unit="batch"):
+        index = order[i : i + batch]
+        optimizer.zero_grad()
+        loss = F.nll_loss(model(x_train[index]), y_train[index])
+        loss.backward()
+        optimizer.step()
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    seconds = time.perf_counter() - start
+    schedule.step()
+    # evaluate() takes logits; log-probabilities give the same argmax and cross-entropy
+    _, accuracy = evaluate(model, test[0].contiguous(), test[1])
+    return {
+        "name": "pytorch/examples mnist: conv 32/64 + fc 128, Adadelta, batch 64",
+        "parameters": count_parameters(model),
+        "epochs": 1,
+        "test_accuracy": accuracy,
+        "test_accuracy_per_epoch": [accuracy],
+        "train_seconds": seconds,
+        "images_per_second": len(x_train) / seconds,
+        "reached_target": None,
+    }
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="folder with the MNIST files")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="torch CPU threads")
+    parser.add_argument("--device", default=None, help="cpu, cuda, mps (default: the best one)")
+    parser.add_argument("--target", type=float, default=0.99, help="test accuracy to reach")
+    parser.add_argument("--skip-peer", action="store_true", help="only the course's recipe")
+    parser.add_argument("--out", default=str(RESULTS), help="where to write the JSON")
+    args = parser.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    device = get_device(args.device)
+    data = load_mnist(args.data, download=False, fallback=False)
+    train = as_tensors(data.train_images, data.train_labels, device)
+    test = as_tensors(data.test_images, data.test_labels, device)
+
+    results = {"course": run_course(train, test, args.target)}
+    if not args.skip_peer:
+        results["peer"] = run_peer(train, test)
+    machine = {
+        "device": str(device),
+        "device_name": torch.cuda.get_device_name(device)
+        if device.type == "cuda"
+        else platform.processor() or platform.machine(),
+        "torch_threads": torch.get_num_threads(),
+        "cpu_count": os.cpu_count(),
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        "torch": torch.__version__,
+    }
+    report = {"target": args.target, "machine": machine, **results}
+    if "peer" in results:
+        report["peer_over_course_train_seconds"] = (
+            results["peer"]["train_seconds"] / results["course"]["train_seconds"]
+        )
+
+    print(f"\nMNIST time to {args.target:.1%} on {device} ({machine['torch_threads']} threads)")
+    print(
+        f"{'recipe':66s} {'params':>9s} {'epochs':>6s} {'test acc':>8s} {'train s':>8s} {'img/s':>8s}"
+    )
+    for row in results.values():
+        print(
+            f"{row['name']:66s} {row['parameters']:9,d} {row['epochs']:6d} "
+            f"{row['test_accuracy']:8.2%} {row['train_seconds']:8.1f} {row['images_per_second']:8.0f}"
+        )
+    if "peer" in results:
+        print(f"peer / course training time: {report['peer_over_course_train_seconds']:.1f}x")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"wrote {out}")
+    return report
+
+
+if __name__ == "__main__":
+    main()
