@@ -79,7 +79,7 @@ def output_shape(
     )
 
 
-def conv1d(x: Any, w: Any, padding: int = 0, stride: int = 1) -> np.ndarray:
+def conv1d(x: Any, w: Any, stride: int = 1, padding: int = 0) -> np.ndarray:
     """1-D cross-correlation ``y[i] = sum_j w[j] * xpad[i*s + j]``; ``x: (n,)``, ``w: (m,)``.
 
     The slides' example: ``conv1d([1, 1, 1, 0, 0], [1, 0, 1]) == [2, 1, 1]``.
