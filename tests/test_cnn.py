@@ -513,3 +513,21 @@ def test_recipe_refuses_nonsense():
         Recipe(epochs=1, batch_size=0)
     with pytest.raises(ValueError, match="max_lr"):
         Recipe(max_lr=0)
+
+
+def test_time_to_99_benchmark_pieces_on_a_small_set(sample):
+    """The benchmark's two recipes run and report what the JSON needs (no timing asserted)."""
+    spec = importlib.util.spec_from_file_location(
+        "time_to_99", Path(__file__).resolve().parents[1] / "benchmarks" / "time_to_99.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert count_parameters(bench.ExamplesNet()) == 1_199_882  # pytorch/examples' figure
+    (x, y), (xt, yt) = sample
+    train, test = (x[:600], y[:600]), (xt[:200], yt[:200])
+    course_run = bench.run_course(train, test, target=0.0)  # reached after the first epoch
+    assert course_run["epochs"] == 1 and course_run["reached_target"]
+    peer = bench.run_peer(train, test)
+    for row in (course_run, peer):
+        assert 0.0 <= row["test_accuracy"] <= 1.0 and row["train_seconds"] > 0
+        assert row["images_per_second"] > 0
