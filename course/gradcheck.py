@@ -48,9 +48,7 @@ def numerical_gradient(
     h = _check_step(h)
     _check_float_array(x)
     grad = np.zeros(x.shape, dtype=np.float64)
-    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
-    for _ in it:
-        i = it.multi_index
+    for i in np.ndindex(x.shape):
         old = x[i].copy()
         x[i] = old + h
         plus = float(np.sum(f(x)))
