@@ -55,10 +55,6 @@ def _tail(text: str, lines: int = 15) -> str:
 #: nbgrader's log lines about a changed submission, and what they mean for the student.
 _TAMPER_LOGS = [
     (
-        re.compile(r"Attribute 'checksum' for cell (\S+) has changed"),
-        "locked or test cell {} was edited: the original was graded",
-    ),
-    (
         re.compile(r"Attribute '(?:cell_type|locked|points)' for cell (\S+) has changed"),
         "the metadata of cell {} was changed: the original was restored",
     ),
@@ -88,6 +84,48 @@ def _submission_notes(log: str) -> list[str]:
                 if note not in notes:
                     notes.append(note)
     return notes
+
+
+def _edited_cells(released: Path, submitted: Path) -> list[str]:
+    """Locked and test cells whose source differs from the released notebook's."""
+    try:
+        release = json.loads(released.read_text(encoding="utf-8"))
+        hand_in = json.loads(submitted.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+    def source(cell: dict) -> str:
+        text = cell.get("source", "")
+        return "".join(text) if isinstance(text, list) else str(text)
+
+    def grade_id(cell: dict) -> str | None:
+        meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+        nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+        return nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+
+    originals = {
+        grade_id(c): source(c)
+        for c in release.get("cells", [])
+        if grade_id(c) and c.get("metadata", {}).get("nbgrader", {}).get("locked")
+    }
+    notes = []
+    for cell in hand_in.get("cells", []):
+        gid = grade_id(cell)
+        if gid in originals and source(cell).strip() != originals[gid].strip():
+            note = f"locked or test cell {gid} was edited: the original was graded"
+            if note not in notes:
+                notes.append(note)
+    return notes
+
+
+def _failure(outcome: dict) -> str:
+    """The error that made nbgrader give up on a notebook, from its log when it names one."""
+    log = str(outcome.get("log") or "")
+    errors = re.findall(r"^\s*([A-Za-z_.]*(?:Error|Exception): .+)$", log, flags=re.M)
+    errors = [e for e in errors if "NbGraderException" not in e]
+    if errors:
+        return f"nbgrader could not grade this notebook: {errors[-1].strip()}"
+    return _tail(outcome.get("error") or log or "autograde failed")
 
 
 def _api(root: Path, cell_timeout: int, memory_limit: int, sandbox: bool):
@@ -133,9 +171,11 @@ def grade(
         with quiet_nbgrader(logging.WARNING), _cwd(root):
             outcome = api.autograde(stem, student_id, force=True, create=True)
         result = NotebookResult(stem, "graded" if outcome["success"] else "error")
-        notes = _submission_notes(outcome.get("log", "")) + NOTES.pop(stem, [])
+        released = root / "release" / stem / f"{stem}.ipynb"
+        notes = _edited_cells(released, Path(notebooks[stem]))
+        notes += _submission_notes(outcome.get("log", "")) + NOTES.pop(stem, [])
         if not outcome["success"]:
-            notes.append(_tail(outcome.get("error") or outcome.get("log") or "autograde failed"))
+            notes.append(_failure(outcome))
         result.message = "; ".join(notes)
         _read_scores(api, stem, student_id, result)
         if result.status == "graded":

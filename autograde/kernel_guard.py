@@ -25,6 +25,7 @@ Run as ``python -m autograde.kernel_guard -f CONNECTION_FILE`` (the grader does 
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -163,22 +164,22 @@ class Snapshot:
 
     def _restore_tracing(self, changed: list[str]) -> None:
         if sys.gettrace() is not None:
-            changed.append("sys.settrace")
+            _note(changed, "sys.settrace", _suspicious(sys.gettrace()))
             sys.settrace(None)
         if sys.getprofile() is not None:
-            changed.append("sys.setprofile")
+            _note(changed, "sys.setprofile", _suspicious(sys.getprofile()))
             sys.setprofile(None)
         threading.settrace(None)  # type: ignore[arg-type]
         threading.setprofile(None)  # type: ignore[arg-type]
         for key, value in self.sys_hooks.items():
             if getattr(sys, key) is not value:
-                changed.append(f"sys.{key}")
+                _note(changed, f"sys.{key}", _suspicious(getattr(sys, key)))
                 setattr(sys, key, value)
 
     def _restore_sys_modules(self, changed: list[str]) -> None:
         for name, module in self.modules.items():
             if sys.modules.get(name) is not module:
-                changed.append(f"sys.modules[{name!r}]")
+                _note(changed, f"sys.modules[{name!r}]", _suspicious(sys.modules.get(name)))
                 sys.modules[name] = module
         for name in [n for n in sys.modules if _protected(n, EVICTABLE)]:
             if name in self.modules:
@@ -196,20 +197,24 @@ class Snapshot:
         for name, attrs in self.attrs.items():
             namespace = vars(self.modules[name])
             for key, value in attrs.items():
-                if namespace.get(key, _MISSING) is not value:
-                    changed.append(f"{name}.{key}")
+                current = namespace.get(key, _MISSING)
+                if current is not value:
+                    # course and builtins never rebind their own callables; numpy and torch
+                    # sometimes do (torch._dynamo wraps torch.manual_seed), with their own code
+                    strict = _protected(name, STRICT) or current is _MISSING
+                    _note(changed, f"{name}.{key}", strict or _suspicious(current))
                     namespace[key] = value
 
     def _restore_functions(self, changed: list[str]) -> None:
         for f, code, defaults, kwdefaults in self.functions:
             if f.__code__ is not code:
-                changed.append(f"{f.__module__}.{f.__qualname__}.__code__")
+                _note(changed, f"{f.__module__}.{f.__qualname__}.__code__", True)
                 f.__code__ = code
             if f.__defaults__ is not defaults:
-                changed.append(f"{f.__module__}.{f.__qualname__}.__defaults__")
+                _note(changed, f"{f.__module__}.{f.__qualname__}.__defaults__", True)
                 f.__defaults__ = defaults
             if f.__kwdefaults__ is not kwdefaults:
-                changed.append(f"{f.__module__}.{f.__qualname__}.__kwdefaults__")
+                _note(changed, f"{f.__module__}.{f.__qualname__}.__kwdefaults__", True)
                 f.__kwdefaults__ = kwdefaults
 
     def _restore_classes(self, changed: list[str]) -> None:
@@ -217,8 +222,9 @@ class Snapshot:
             current = dict(vars(cls))
             label = f"{cls.__module__}.{cls.__qualname__}"
             for key, value in members.items():
-                if current.get(key, _MISSING) is not value:
-                    changed.append(f"{label}.{key}")
+                now = current.get(key, _MISSING)
+                if now is not value:
+                    _note(changed, f"{label}.{key}", now is _MISSING or _suspicious(now))
                     try:
                         setattr(cls, key, value)
                     except (AttributeError, TypeError):
@@ -227,7 +233,7 @@ class Snapshot:
                 if key in ("__dict__", "__weakref__", "__abstractmethods__", "_abc_impl"):
                     continue
                 if _from_cell(current[key]) or callable(current[key]):
-                    changed.append(f"{label}.{key}")
+                    _note(changed, f"{label}.{key}", _suspicious(current[key]))
                     try:
                         delattr(cls, key)
                     except (AttributeError, TypeError):
@@ -240,38 +246,44 @@ class Snapshot:
             for key, value in list(namespace.items()):
                 if key in callables:
                     if value is not callables[key]:
-                        changed.append(f"{label}.{key}")
+                        _note(changed, f"{label}.{key}", _suspicious(value))
                         namespace[key] = callables[key]
                 elif callable(value) and (_from_cell(value) or hasattr(type(obj), key)):
-                    changed.append(f"{label}.{key}")
+                    _note(changed, f"{label}.{key}", _suspicious(value))
                     del namespace[key]
             for key, value in callables.items():
                 if key not in namespace:
-                    changed.append(f"{label}.{key}")
+                    _note(changed, f"{label}.{key}", True)
                     namespace[key] = value
         shell = self.shell
         for key, saved in self.lists.items():
             current = getattr(shell, key)
             if list(current) != saved:
-                changed.append(f"shell.{key}")
+                added = [x for x in current if x not in saved]
+                _note(changed, f"shell.{key}", any(_suspicious(x) for x in added))
                 current[:] = saved
         manager = shell.input_transformer_manager
         for key, saved in self.manager_lists.items():
             current = getattr(manager, key)
             if list(current) != saved:
-                changed.append(f"input_transformer_manager.{key}")
+                added = [x for x in current if x not in saved]
+                _note(
+                    changed,
+                    f"input_transformer_manager.{key}",
+                    any(_suspicious(x) for x in added),
+                )
                 current[:] = saved
         for event, callbacks in shell.events.callbacks.items():
             kept = [cb for cb in callbacks if not _from_cell(cb)]
             if len(kept) != len(callbacks):
-                changed.append(f"shell.events[{event!r}]")
+                _note(changed, f"shell.events[{event!r}]", True)
                 callbacks[:] = kept
         if shell.custom_exceptions:
-            changed.append("shell.set_custom_exc")
+            _note(changed, "shell.set_custom_exc", True)
             shell.custom_exceptions = ()
         handlers = self.kernel.shell_handlers
         if handlers != self.shell_handlers:
-            changed.append("kernel.shell_handlers")
+            _note(changed, "kernel.shell_handlers", True)
             handlers.clear()
             handlers.update(self.shell_handlers)
 
@@ -281,10 +293,52 @@ class Snapshot:
             try:
                 exec(compile(statement, "<grader>", "exec"), namespace)  # noqa: S102
             except Exception as exc:  # noqa: BLE001 - report, the tests will then fail honestly
-                changed.append(f"could not re-run {statement!r}: {type(exc).__name__}")
+                _note(changed, f"could not re-run {statement!r}: {type(exc).__name__}", True)
 
 
 _MISSING = object()
+
+#: Protected modules whose callables nothing legitimate rebinds at run time.
+STRICT = ("builtins", "course")
+
+
+def _trusted_dirs() -> tuple[str, ...]:
+    dirs = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    for name in ("course", "autograde"):
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "__file__", None):
+            dirs.add(os.path.dirname(os.path.dirname(os.path.abspath(module.__file__))))
+    return tuple(os.path.join(d, "") for d in dirs)
+
+
+def _suspicious(obj: Any) -> bool:
+    """Whether ``obj`` comes from the student (a notebook cell) rather than installed code."""
+    for _ in range(8):
+        inner = getattr(obj, "func", None) if isinstance(obj, functools.partial) else None
+        inner = inner or getattr(obj, "__func__", None) or getattr(obj, "__wrapped__", None)
+        if inner is None or inner is obj:
+            break
+        obj = inner
+    if obj is None or obj is _MISSING:
+        return True
+    if isinstance(obj, types.ModuleType):
+        spec = getattr(obj, "__spec__", None)
+        if getattr(spec, "origin", None) in ("built-in", "frozen"):
+            return False
+        path = getattr(obj, "__file__", None)
+        return not path or not os.path.abspath(path).startswith(_trusted_dirs())
+    code = getattr(obj, "__code__", None)
+    if code is not None:
+        return not os.path.abspath(code.co_filename).startswith(_trusted_dirs())
+    if isinstance(obj, types.BuiltinFunctionType | types.BuiltinMethodType):
+        return False
+    return _from_cell(obj) or _from_cell(type(obj))
+
+
+def _note(changed: list[str], label: str, suspicious: bool) -> None:
+    """Record a restored change: only what the student's code did counts as tampering."""
+    if suspicious:
+        changed.append(label)
 
 
 def _preload() -> None:

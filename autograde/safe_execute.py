@@ -222,16 +222,12 @@ class GuardedExecute(Execute):
             if used + size > self.max_output_bytes:
                 if cell_index not in self._truncated:
                     self._truncated.add(cell_index)
-                    outs.append(
-                        new_output(
-                            "stream",
-                            name="stdout",
-                            text=(
-                                f"\n... output truncated by the grader: this cell printed or "
-                                f"displayed more than {self.max_output_bytes} bytes ...\n"
-                            ),
-                        )
+                    # a display, not a stream: nbgrader's line limit must not cut the marker
+                    marker = (
+                        f"... output truncated by the grader: this cell printed or "
+                        f"displayed more than {self.max_output_bytes} bytes ..."
                     )
+                    outs.append(new_output("display_data", data={"text/plain": marker}))
                 return None
             self._output_bytes[cell_index] = used + size
         return super().output(outs, msg, display_id, cell_index)
@@ -482,6 +478,15 @@ class SafeOverwriteCells(OverwriteCells):
     missing cell goes after the nearest earlier source cell still present (by grade id, or
     else by its first line of code, which the released stub keeps), else at the end.
     """
+
+    def preprocess_cell(self, cell, resources, cell_index):  # noqa: ANN001
+        known = cell.metadata.get("nbgrader", {}).get("grade_id")
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if known is not None and "grade_id" not in cell.metadata.get("nbgrader", {}):
+            # not a cell of this assignment (added, or its grade id changed): nbgrader drops
+            # only the id, and the metadata left behind would fail validation
+            del cell.metadata["nbgrader"]
+        return cell, resources
 
     def add_missing_grade_cells(self, nb, resources):  # noqa: ANN001
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
