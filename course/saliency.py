@@ -33,9 +33,10 @@ from torch import nn
 Target = int | Sequence[int] | np.ndarray | torch.Tensor
 SaliencyMethod = Callable[[nn.Module, torch.Tensor, torch.Tensor], torch.Tensor]
 
-#: Integrated gradients' completeness holds to ``|gap| <= rtol * |f(x) - f(x')| + atol``;
-#: on the course's trained CNN with 64 right-Riemann steps the gaps measured were far below
-#: this (see ``tests/test_saliency.py``).
+#: Integrated gradients' completeness holds to ``|gap| <= rtol * |f(x) - f(x')| + atol``. On the
+#: course's CNN (fast-mode training, black baseline, 64 right-Riemann steps) the worst gap
+#: measured was 1.6% of ``|f(x) - f(x')|`` over 200 test digits (0.14 for a difference of
+#: ~8.5 on average); ``tests/test_saliency.py`` checks the tolerance on a briefly trained one.
 COMPLETENESS_RTOL = 0.05
 COMPLETENESS_ATOL = 0.05
 

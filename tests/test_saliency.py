@@ -227,6 +227,25 @@ def test_completeness_catches_path_gradients_not_multiplied_by_the_input_differe
     assert int(complete.sum()) <= 1  # by chance one of the six may fall within the tolerance
 
 
+def test_completeness_tolerance_holds_on_the_slides_cnn():
+    """The stated tolerance, on the course's CNN (briefly trained) with 64 steps."""
+    from course import cnn
+    from course.mnist import load_sample
+
+    data = load_sample()
+    x, y = cnn.as_tensors(data.train_images[:1024], data.train_labels[:1024], "cpu")
+    torch.manual_seed(0)
+    model = cnn.SlidesNet()
+    cnn.fit(model, (x, y), (x[:128], y[:128]), cnn.Recipe(epochs=1, batch_size=64), progress=False)
+    test_x, test_y = cnn.as_tensors(data.test_images[:16], data.test_labels[:16], "cpu")
+    black = (0.0 - cnn.MNIST_MEAN) / cnn.MNIST_STD
+    attributions = sal.integrated_gradients(model, test_x, test_y, baseline=black, steps=64)
+    assert bool(sal.is_complete(model, test_x, test_y, attributions, black).all())
+    gap = sal.completeness_gap(model, test_x, test_y, attributions, black)
+    difference = sal.score_difference(model, test_x, test_y, black)
+    assert float((gap.abs() / difference.abs()).median()) < sal.COMPLETENESS_RTOL
+
+
 def test_riemann_alphas():
     torch.testing.assert_close(
         sal.riemann_alphas(4), torch.tensor([0.25, 0.5, 0.75, 1.0], dtype=torch.float64)
