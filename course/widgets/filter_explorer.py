@@ -5,8 +5,10 @@
 
 The input (with its zero padding tinted blue), the kernel (a heat map next to editable values)
 and the output are ``ipywidgets.Image`` widgets whose PNG bytes are replaced in place on every
-change; the convolution is the vectorised ``course.convolution.conv2d``. A label states the
-output size ``floor((n + 2p - k) / s) + 1`` per axis and the time the redraw took.
+change; the convolution is the vectorised ``course.convolution.conv2d``. Images are sent at
+their true size (one PNG pixel per value, cheap to encode) and the browser enlarges them without
+smoothing, so every pixel stays visible. A label states the output size
+``floor((n + 2p - k) / s) + 1`` per axis and the time the redraw took.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from course.convolution import conv2d, output_size
 MAX_KERNEL = 5
 DIGIT_INDEX = 1  # a "4" from the shipped MNIST test sample
 CELL_WIDTH = "96px"
+# Enlarge the small PNGs without smoothing (one block of screen pixels per value).
+PIXELATED_CSS = "<style>.filter-explorer img { image-rendering: pixelated; }</style>"
 PADDING_TINT = np.array([70, 110, 190], dtype=np.float64)  # zero padding drawn blue-ish
 
 
@@ -37,9 +41,9 @@ def default_images() -> dict[str, np.ndarray]:
 
 
 def png_bytes(rgb_or_grey: np.ndarray) -> bytes:
-    """Encode a uint8 (H, W) or (H, W, 3) array as PNG (fast settings: the widget redraws often)."""
+    """Encode a uint8 (H, W) or (H, W, 3) array as PNG, uncompressed: the widget redraws often."""
     buffer = io.BytesIO()
-    Image.fromarray(rgb_or_grey).save(buffer, format="png", compress_level=1)
+    Image.fromarray(rgb_or_grey).save(buffer, format="png", compress_level=0)
     return buffer.getvalue()
 
 
@@ -49,14 +53,6 @@ def to_grey_uint8(values: np.ndarray) -> np.ndarray:
     if high - low < 1e-12:
         return np.full(values.shape, 128, dtype=np.uint8)
     return np.round((values - low) * (255.0 / (high - low))).astype(np.uint8)
-
-
-def upscale(array: np.ndarray, display_px: int) -> np.ndarray:
-    """Nearest-neighbour enlargement by an integer factor so small images stay crisp."""
-    factor = max(1, round(display_px / max(array.shape[:2])))
-    if factor == 1:
-        return array
-    return np.repeat(np.repeat(array, factor, axis=0), factor, axis=1)
 
 
 def padded_input_rgb(image: np.ndarray, padding: int) -> np.ndarray:
@@ -70,11 +66,11 @@ def padded_input_rgb(image: np.ndarray, padding: int) -> np.ndarray:
     return rgb.astype(np.uint8)
 
 
-def kernel_rgb(kernel: np.ndarray, cell_px: int = 24) -> np.ndarray:
-    """The kernel as a blue (negative) / red (positive) heat map, ``cell_px`` pixels a value."""
+def kernel_rgb(kernel: np.ndarray) -> np.ndarray:
+    """The kernel as a blue (negative) / red (positive) heat map, one pixel per value: (k, k, 3)."""
     limit = float(np.abs(kernel).max()) or 1.0
     colours = colormaps["RdBu_r"]((kernel / limit + 1.0) / 2.0)[:, :, :3]
-    return np.repeat(np.repeat((colours * 255).astype(np.uint8), cell_px, 0), cell_px, 1)
+    return (colours * 255).astype(np.uint8)
 
 
 class FilterExplorer:
@@ -102,6 +98,7 @@ class FilterExplorer:
         self.display_px = display_px
         self.last_redraw_ms = float("nan")
         self._muted = False
+        self._input_png: dict[tuple[str, int], bytes] = {}
 
         style = {"description_width": "70px"}
         self.preset = widgets.Dropdown(
@@ -130,7 +127,9 @@ class FilterExplorer:
         )
         self.input_view = widgets.Image(format="png", layout=view)
         self.output_view = widgets.Image(format="png", layout=view)
-        self.kernel_view = widgets.Image(format="png", layout=widgets.Layout(width="120px"))
+        self.kernel_view = widgets.Image(
+            format="png", layout=widgets.Layout(width="120px", height="120px")
+        )
         self.size_label = widgets.HTML()
         self.timing_label = widgets.HTML()
         for widget, name in (
@@ -178,7 +177,8 @@ class FilterExplorer:
             ],
             layout=widgets.Layout(align_items="flex-start"),
         )
-        self.widget = widgets.VBox([controls, self.size_label, pictures, self.timing_label])
+        style = widgets.HTML(PIXELATED_CSS, layout=widgets.Layout(display="none"))
+        self.widget = widgets.VBox([style, controls, self.size_label, pictures, self.timing_label])
         self.widget.add_class("filter-explorer")
         self.redraw()
 
@@ -211,6 +211,7 @@ class FilterExplorer:
                 cell.value = float(values[i, j]) if i < k and j < k else 0.0
         finally:
             self._muted = False
+        self._input_png: dict[tuple[str, int], bytes] = {}
         self._show_cells(k)
 
     def _show_cells(self, k: int) -> None:
@@ -237,6 +238,7 @@ class FilterExplorer:
             self.preset.value = "custom"
         finally:
             self._muted = False
+        self._input_png: dict[tuple[str, int], bytes] = {}
         self._show_cells(k)
         self.redraw()
 
@@ -249,6 +251,7 @@ class FilterExplorer:
                 self.preset.value = "custom"
             finally:
                 self._muted = False
+        self._input_png: dict[tuple[str, int], bytes] = {}
         self.redraw()
 
     # -- drawing -------------------------------------------------------------------------
@@ -269,11 +272,12 @@ class FilterExplorer:
         image, kernel = self.current_image(), self.kernel
         padding = self.padding.value
         result = self.output()
-        self.input_view.value = png_bytes(
-            upscale(padded_input_rgb(image, padding), self.display_px)
-        )
+        key = (self.image.value, padding)
+        if key not in self._input_png:  # the input only changes with the image or the padding
+            self._input_png[key] = png_bytes(padded_input_rgb(image, padding))
+        self.input_view.value = self._input_png[key]
         self.kernel_view.value = png_bytes(kernel_rgb(kernel))
-        self.output_view.value = png_bytes(upscale(to_grey_uint8(result), self.display_px))
+        self.output_view.value = png_bytes(to_grey_uint8(result))
         self.size_label.value = self.describe_size()
         self.last_redraw_ms = (time.perf_counter() - start) * 1000.0
         self.timing_label.value = (
