@@ -175,8 +175,21 @@ def test_audit_finds_a_weak_test_and_a_wrong_right_answer(tiny):
 AUDITED = [s for s in variant_stems() if (SOLUTIONS_DIR / f"{s}.ipynb").is_file()]
 
 
+@pytest.fixture(scope="module")
+def course_audit():
+    """One audit of every notebook (batches of different notebooks share grading processes)."""
+    return run_audit(AUDITED, workers=2, progress=False)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", AUDITED)
-def test_every_known_answer_of_the_course_is_judged_right(stem):
-    report = run_audit([stem], workers=2, progress=False)
-    assert report.ok, "\n" + report.table()
+def test_every_known_answer_of_the_course_is_judged_right(course_audit, stem):
+    mine = [v for v in course_audit.verdicts if v.variant.stem == stem]
+    problems = [p for p in course_audit.problems if p.startswith(stem)]
+    assert mine and not problems, problems
+    failed = [
+        f"{v.variant.grade_id} {v.variant.kind} {v.variant.label!r}: {v.detail}"
+        for v in mine
+        if not v.ok
+    ]
+    assert not failed, "\n" + "\n".join(failed)
