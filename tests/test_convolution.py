@@ -351,3 +351,13 @@ def test_show_images_accepts_lists_batches_and_tensors():
     with pytest.raises(ValueError, match="at least one"):
         show_images([])
     plt.close("all")
+
+
+def test_filter_explorer_explains_a_kernel_that_does_not_fit():
+    from course.widgets.filter_explorer import FilterExplorer
+
+    explorer = FilterExplorer(images={"tiny": np.ones((4, 4))}, preset="box blur 5x5")
+    assert "cannot convolve" in explorer.size_label.value and explorer.input_view.value
+    explorer.padding.value = 1
+    assert "output 2 × 2" in explorer.size_label.value
+    np.testing.assert_allclose(explorer.output(), np.full((2, 2), 16 / 25))

@@ -211,7 +211,6 @@ class FilterExplorer:
                 cell.value = float(values[i, j]) if i < k and j < k else 0.0
         finally:
             self._muted = False
-        self._input_png: dict[tuple[str, int], bytes] = {}
         self._show_cells(k)
 
     def _show_cells(self, k: int) -> None:
@@ -238,7 +237,6 @@ class FilterExplorer:
             self.preset.value = "custom"
         finally:
             self._muted = False
-        self._input_png: dict[tuple[str, int], bytes] = {}
         self._show_cells(k)
         self.redraw()
 
@@ -251,7 +249,6 @@ class FilterExplorer:
                 self.preset.value = "custom"
             finally:
                 self._muted = False
-        self._input_png: dict[tuple[str, int], bytes] = {}
         self.redraw()
 
     # -- drawing -------------------------------------------------------------------------
@@ -271,12 +268,16 @@ class FilterExplorer:
         start = time.perf_counter()
         image, kernel = self.current_image(), self.kernel
         padding = self.padding.value
-        result = self.output()
         key = (self.image.value, padding)
         if key not in self._input_png:  # the input only changes with the image or the padding
             self._input_png[key] = png_bytes(padded_input_rgb(image, padding))
         self.input_view.value = self._input_png[key]
         self.kernel_view.value = png_bytes(kernel_rgb(kernel))
+        try:
+            result = self.output()
+        except ValueError as error:  # e.g. a kernel larger than a small padded image
+            self.size_label.value = f"<b>cannot convolve:</b> {error}"
+            return
         self.output_view.value = png_bytes(to_grey_uint8(result))
         self.size_label.value = self.describe_size()
         self.last_redraw_ms = (time.perf_counter() - start) * 1000.0
