@@ -207,7 +207,7 @@ class Executor:
                 bar.update(1)
         finally:
             bar.close()
-        return rows
+        return sorted(rows, key=lambda r: (r.student_id, r.notebook))  # whatever finished first
 
     def _run(self, template, jobs, max_scores, cell_timeout, workdir):  # pragma: no cover
         raise NotImplementedError
