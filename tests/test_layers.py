@@ -406,3 +406,15 @@ def test_train_for_seconds_stays_near_its_budget_and_learns():
     assert losses[-1] < losses[0]
     with pytest.raises(ValueError, match="seconds"):
         L.train_for_seconds(params, x, y, 0.3, 32, 0.0, np.random.default_rng(0))
+
+
+def test_two_layer_gradients_match_central_differences():
+    rng = np.random.default_rng(11)
+    params = L.init_two_layer(2, 4, 3, rng)
+    x, labels = rng.standard_normal((5, 2)), rng.integers(0, 3, 5)
+    _, grads = L.two_layer_loss_and_grads(params, x, labels)
+    for key, value in params.items():
+        numeric = numerical_gradient(
+            lambda _: L.two_layer_loss_and_grads(params, x, labels)[0], value
+        )
+        assert relative_error(grads[key], numeric) < TOL, key
