@@ -115,6 +115,10 @@ def _edited_cells(released: Path, submitted: Path) -> list[str]:
             note = f"locked or test cell {gid} was edited: the original was graded"
             if note not in notes:
                 notes.append(note)
+    order = [grade_id(c) for c in release.get("cells", []) if grade_id(c)]
+    handed = [g for g in dict.fromkeys(grade_id(c) for c in hand_in.get("cells", [])) if g in order]
+    if handed != [g for g in order if g in handed]:
+        notes.append("cells were moved: the notebook was graded in the order it was handed in")
     return notes
 
 

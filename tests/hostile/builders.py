@@ -392,7 +392,7 @@ def cases(submissions: Path, home: Path, port: int, canary: str, sandboxed: bool
         # cells
         "tests-deleted": Case(tests_deleted, FULL, message="missing"),
         "test-edited": Case(test_edited, FULL - 3, message="edited"),
-        "test-moved": Case(test_moved, FULL),
+        "test-moved": Case(test_moved, FULL, message="cells were moved"),
         "test-duplicated": Case(test_duplicated, FULL, message="more than once"),
         "grade-id-changed": Case(grade_id_changed, FULL - 2, message="not part of this assignment"),
         "cell-added": Case(cell_added, FULL, message="not part of this assignment"),
