@@ -26,6 +26,7 @@ from autograde import PACKAGE_ROOT
 from autograde.coursefolder import DEFAULT_CELL_TIMEOUT, SOLUTIONS_DIR, CourseFolder, course_stems
 from autograde.executors import StudentJob, make_executor
 from autograde.submissions import Class, HandIn, collect
+from autograde.warm_start import run_grader
 
 GRADES_COLUMNS = ["student_id", "notebook", "score", "max_score", "status", "message"]
 EXERCISE_COLUMNS = ["student_id", "notebook", "grade_id", "score", "max_score"]
@@ -106,14 +107,7 @@ def grade_one(
     limit = student_timeout or (cell_timeout * 10 * len(valid) + 120)
     failure = ""
     try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "autograde.grade_student", str(request)],
-            cwd=workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=limit,
-        )
+        proc = run_grader(request, workdir, env, limit)  # a process of its own, started warm
         if proc.returncode != 0:
             failure = f"grader process exited with {proc.returncode}: {proc.stderr[-2000:]}"
     except subprocess.TimeoutExpired:
