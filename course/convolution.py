@@ -121,7 +121,7 @@ def conv2d(x: Any, w: Any, b: Any = None, stride: Pair = 1, padding: Pair = 0) -
     n_images, channels = x.shape[:2]
     f_out, _, kh, kw = w.shape
     dtype = np.result_type(x, w)
-    xp = np.pad(x.astype(dtype, copy=False), ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    xp = _zero_pad(x.astype(dtype, copy=False), ph, pw)
     # windows[n, c, i, j, u, v] = xp[n, c, i*sh + u, j*sw + v]: a view, nothing copied yet
     windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw][:, :, :oh, :ow]
     # im2col per image: cols[n] is (C*KH*KW, OH*OW), one column per output pixel
@@ -130,6 +130,16 @@ def conv2d(x: Any, w: Any, b: Any = None, stride: Pair = 1, padding: Pair = 0) -
     if b is not None:
         out += b.astype(dtype, copy=False)[:, None]
     return out.reshape(n_images, f_out, oh, ow)
+
+
+def _zero_pad(x: np.ndarray, ph: int, pw: int) -> np.ndarray:
+    """Zero padding of the last two axes (a few times faster than ``np.pad`` on small batches)."""
+    if not (ph or pw):
+        return x
+    height, width = x.shape[-2:]
+    out = np.zeros((*x.shape[:-2], height + 2 * ph, width + 2 * pw), dtype=x.dtype)
+    out[..., ph : ph + height, pw : pw + width] = x
+    return out
 
 
 def conv2d_single(image: Any, kernel: Any, stride: Pair = 1, padding: Pair = 0) -> np.ndarray:
