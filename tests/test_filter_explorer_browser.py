@@ -262,6 +262,15 @@ def test_filter_explorer_redraws_in_jupyterlab(tmp_path):
                     " and the output image should change",
                 )
                 assert "stride 2" in strided["label"]
+
+                # the padding slider: padding 1 gives floor((28 + 2 - 5) / 2) + 1 = 13
+                page.locator(".filter-explorer-padding .noUi-handle").click()
+                page.keyboard.press("ArrowRight")
+                _wait_for(
+                    page,
+                    lambda s: "output 13 × 13" in s["label"] and s["width"] == 13,
+                    "after moving the padding slider to 1 the label should say 'output 13 × 13'",
+                )
                 explorer.screenshot(path=str(screenshot))
             finally:
                 browser.close()
