@@ -9,7 +9,9 @@ audit builds submissions from the solution notebook with variants substituted an
 through the real pipeline (:func:`autograde.pipeline.grade_class`, with its workers):
 
 - a *wrong* variant is caught when some ``<grade_id>_test*`` cell loses points;
-- a *right* variant is accepted when the whole notebook keeps full marks.
+- a *right* variant is accepted when the whole notebook keeps full marks;
+- the solution notebook itself, graded alongside, must be at full marks (else nothing about
+  that notebook can be concluded, and the audit reports it as a problem).
 
 Executing a notebook is the cost, so variants are batched, and batches are split only when
 something fails:
@@ -476,6 +478,7 @@ def run_audit(
                     f"{stem} {gid}: {n_wrong} wrong and {n_right} right variants "
                     "(at least 2 wrong and 1 right expected)"
                 )
+        first_round.append(Trial(stem, ()))  # the solution itself: the baseline
         if isolated:
             first_round += [Trial(stem, (v,)) for v in variants]
         else:
@@ -491,7 +494,18 @@ def run_audit(
     report.notebooks_graded += len(first_round)
     settled: dict[Variant, Verdict] = {}
     again: list[Trial] = []
+    baseline_failed = set()
     for i, trial in enumerate(first_round):
+        row = rows[i]
+        if not trial.variants and (row.status != "graded" or row.score < row.max_score):
+            baseline_failed.add(trial.stem)
+            report.problems.append(
+                f"{trial.stem}: the solution notebook itself scores {row.score:g}/"
+                f"{row.max_score:g} ({row.status}): {row.message.strip()[-300:]}"
+            )
+    for i, trial in enumerate(first_round):
+        if trial.stem in baseline_failed:
+            continue  # nothing can be concluded from a notebook whose solution loses points
         verdicts, trusted = judge(trial, rows[i], notebooks[trial.stem])
         alone = len(trial.variants) == 1
         for v, (ok, detail) in verdicts.items():
@@ -506,7 +520,7 @@ def run_audit(
             verdicts, _ = judge(trial, rows[i], notebooks[trial.stem])
             for v, (ok, detail) in verdicts.items():
                 settled[v] = Verdict(v, ok, detail, True)
-    order = [v for t in first_round for v in t.variants]
+    order = [v for t in first_round for v in t.variants if v in settled]
     report.verdicts = sorted(
         (settled[v] for v in order),
         key=lambda vd: (vd.variant.stem, _rank(notebooks, vd.variant), vd.variant.kind == "right"),
