@@ -86,11 +86,13 @@ def _submission_notes(log: str) -> list[str]:
     return notes
 
 
-def _edited_cells(released: Path, submitted: Path) -> list[str]:
-    """Locked and test cells whose source differs from the released notebook's."""
+def _edited_cells(released: Path, submitted: Path, source_nb: Path | None = None) -> list[str]:
+    """Locked and test cells whose source differs from the released notebook's (and from the
+    instructor's source, so a solution notebook handed in as a test is not "edited")."""
     try:
         release = json.loads(released.read_text(encoding="utf-8"))
         hand_in = json.loads(submitted.read_text(encoding="utf-8"))
+        instructor = json.loads(source_nb.read_text(encoding="utf-8")) if source_nb else {}
     except (OSError, ValueError):
         return []
 
@@ -108,10 +110,12 @@ def _edited_cells(released: Path, submitted: Path) -> list[str]:
         for c in release.get("cells", [])
         if grade_id(c) and c.get("metadata", {}).get("nbgrader", {}).get("locked")
     }
+    sources = {grade_id(c): source(c).strip() for c in instructor.get("cells", []) if grade_id(c)}
     notes = []
     for cell in hand_in.get("cells", []):
         gid = grade_id(cell)
-        if gid in originals and source(cell).strip() != originals[gid].strip():
+        text = source(cell).strip()
+        if gid in originals and text != originals[gid].strip() and text != sources.get(gid):
             note = f"locked or test cell {gid} was edited: the original was graded"
             if note not in notes:
                 notes.append(note)
@@ -176,7 +180,8 @@ def grade(
             outcome = api.autograde(stem, student_id, force=True, create=True)
         result = NotebookResult(stem, "graded" if outcome["success"] else "error")
         released = root / "release" / stem / f"{stem}.ipynb"
-        notes = _edited_cells(released, Path(notebooks[stem]))
+        instructor = root / "source" / stem / f"{stem}.ipynb"
+        notes = _edited_cells(released, Path(notebooks[stem]), instructor)
         notes += _submission_notes(outcome.get("log", "")) + NOTES.pop(stem, [])
         if not outcome["success"]:
             notes.append(_failure(outcome))

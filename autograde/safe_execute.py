@@ -26,6 +26,7 @@ import os
 import secrets
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -103,6 +104,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         )
         env.update(self.guard_env)
         kw["env"] = env
+        # ipykernel prints its connection banner there; errors still go to stderr
+        kw["stdout"] = subprocess.DEVNULL
         # bwrap --new-session puts the kernel in its own session: interrupt by message
         self.kernel_spec.interrupt_mode = "message"
         return command, kw
