@@ -235,10 +235,17 @@ def main(argv: list[str] | None = None) -> int:
             use_sandbox,
         )
         usable, why = sandbox_status()
+        if not use_sandbox:
+            why = (
+                "student notebooks ran WITHOUT the bubblewrap sandbox, as asked "
+                f"(--no-sandbox or {SANDBOX_ENV}=0): only memory and file-size limits applied"
+            )
+        elif not usable:
+            why = f"{UNSANDBOXED_WARNING} ({why})"
         payload = {
             "ok": True,
             "results": [asdict(r) for r in results],
-            "sandbox": why if usable else f"{UNSANDBOXED_WARNING} ({why})",
+            "sandbox": why,
             "sandboxed": usable and use_sandbox,
         }
     except Exception:  # noqa: BLE001 - report everything to the parent, which carries on

@@ -173,6 +173,8 @@ class GuardedExecute(Execute):
         DEFAULT_FILE_SIZE_LIMIT, help="largest file a grading kernel may write, bytes"
     ).tag(config=True)
     sandbox = Bool(True, help="run kernels under bubblewrap when it works here").tag(config=True)
+    # the course's nbgrader configuration sets Execute.allow_errors; accept it here too
+    allow_errors = Bool(True, help="keep executing after a cell's error").tag(config=True)
     guard = Bool(True, help="restore monkeypatched modules around test cells").tag(config=True)
     max_output_bytes = Integer(
         2 * 1024 * 1024, help="output kept per cell, bytes; the rest is cut"
