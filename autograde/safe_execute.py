@@ -124,6 +124,19 @@ def _seed_matplotlib_cache(target: Path) -> None:
         shutil.copyfile(f, target / f.name)
 
 
+#: Longest path a unix socket may have (108 bytes on Linux), less room for "/k-NNNNN".
+_SOCKET_PATH_ROOM = 100
+
+
+def _private_folder() -> Path:
+    """A fresh folder for one kernel: inside the grading folder (the working directory, so it
+    goes when the grading folder goes, even if this process is killed) unless its socket
+    paths would be too long there, then in the temporary directory."""
+    here = Path.cwd()
+    parent = here if len(str(here)) + len("/nnk-XXXXXXXX/k-65535") < _SOCKET_PATH_ROOM else None
+    return Path(tempfile.mkdtemp(prefix="nnk-", dir=parent))
+
+
 def _import_statements(source: str) -> list[str]:
     """The top-level import statements of a cell (IPython magics are skipped)."""
     lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
@@ -299,7 +312,7 @@ class GuardedExecute(Execute):
         self._preload = sorted(
             {m for s in imports for m in _imported_modules(s) if m.split(".")[0] in GUARDED_TOPS}
         )
-        self._private = Path(tempfile.mkdtemp(prefix="nnk-"))
+        self._private = _private_folder()
         try:
             _seed_matplotlib_cache(self._private / ".matplotlib")
             self._write_private_copy(notebook_id)
