@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course import neurons, params
+from course import convolution, neurons, params
 
 
 def test_homework_relu_network_computes_xor():
@@ -72,13 +72,13 @@ def test_mlp_and_cnn_parameter_counts_of_the_homework():
 
 
 def test_output_sizes_of_the_homework_and_the_recitation():
-    assert params.conv_output_length(1920, 4, 2, 2) == 961
-    assert params.conv_output_length(1080, 4, 2, 2) == 541
-    assert (params.conv_output_length(9, 5, 4, 3), params.conv_output_length(6, 5, 4, 3)) == (5, 4)
+    assert convolution.output_size(1920, 4, 2, 2) == 961
+    assert convolution.output_size(1080, 4, 2, 2) == 541
+    assert (convolution.output_size(9, 5, 4, 3), convolution.output_size(6, 5, 4, 3)) == (5, 4)
 
 
 def test_output_size_rejects_a_kernel_larger_than_the_padded_input():
     with pytest.raises(ValueError, match="larger than the padded input"):
-        params.conv_output_length(3, 7, padding=1)
+        convolution.output_size(3, 7, padding=1)
     with pytest.raises(ValueError):
-        params.conv_output_length(10, 3, stride=0)
+        convolution.output_size(10, 3, stride=0)

@@ -135,6 +135,16 @@ def cnn_parameters(in_channels, filters, kernel_size, layers):
 mlp_total = mlp_parameters([1920 * 1080 * 3, 256, 10])
 cnn_total = cnn_parameters(3, 64, 4, 10)
 """,
+        "only calls the reference": """
+def mlp_parameters(layer_sizes):
+    return params.dense_parameter_count(layer_sizes)
+
+def cnn_parameters(in_channels, filters, kernel_size, layers):
+    return params.cnn_parameter_count(in_channels, filters, kernel_size, layers)
+
+mlp_total = mlp_parameters([1920 * 1080 * 3, 256, 10])
+cnn_total = cnn_parameters(3, 64, 4, 10)
+""",
     },
     "output_size": {
         "padding added once": """
@@ -156,6 +166,13 @@ import math
 
 def output_length(n, k, padding, stride):
     return math.ceil((n + 2 * padding - k) / stride) + 1
+
+out_w = output_length(1920, 4, 2, 2)
+out_h = output_length(1080, 4, 2, 2)
+""",
+        "only calls the reference": """
+def output_length(n, k, padding, stride):
+    return convolution.output_size(n, k, padding, stride)
 
 out_w = output_length(1920, 4, 2, 2)
 out_h = output_length(1080, 4, 2, 2)
