@@ -102,6 +102,11 @@ class SandboxedKernelManager(AsyncKernelManager):
             JUPYTER_RUNTIME_DIR=str(private / ".jupyter"),
             PYDEVD_DISABLE_FILE_VALIDATION="1",
         )
+        # One BLAS/OpenMP thread per kernel unless the grader says otherwise: workers grading in
+        # parallel do not fight over cores, and float reductions (hence grades) do not depend
+        # on how many workers ran.
+        env.setdefault("OMP_NUM_THREADS", "1")
+        env.setdefault("MKL_NUM_THREADS", "1")
         env.update(self.guard_env)
         kw["env"] = env
         # ipykernel prints its connection banner there; errors still go to stderr
