@@ -87,6 +87,8 @@ def extract_zip(archive: Path, dest: Path) -> list[str]:
                 warnings.append(f"skipped symbolic link in zip: {info.filename!r}")
                 continue
             if info.is_dir():
+                # An empty student folder is a student who handed in nothing: keep it.
+                dest.joinpath(*path.parts).mkdir(parents=True, exist_ok=True)
                 continue
             if (
                 info.compress_size
