@@ -16,6 +16,7 @@ COMMAND_MODULES = [
     "autograde.audit_cmd",
     "autograde.check_cmd",
     "autograde.data_cmd",
+    "autograde.lab_cmd",
 ]
 
 
@@ -35,7 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        if not getattr(args, "pass_through", False):
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        args.extra = unknown
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

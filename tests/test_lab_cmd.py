@@ -1,0 +1,35 @@
+"""``nn-course lab`` opens nbs/ in JupyterLab, adding --allow-root only for root."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograde import lab_cmd
+from autograde.cli import main
+from autograde.lab_cmd import lab_command
+
+
+def test_lab_command_line():
+    nbs = Path("/course/nbs")
+    user = lab_command(nbs, ["--no-browser"], is_root=False)
+    assert user[:3] == [sys.executable, "-m", "jupyterlab"]
+    assert f"--ServerApp.root_dir={nbs}" in user and "--allow-root" not in user
+    assert user[-1] == "--no-browser"
+    root = lab_command(nbs, [], is_root=True)
+    assert root.count("--allow-root") == 1
+    assert lab_command(nbs, ["--allow-root"], is_root=True).count("--allow-root") == 1
+
+
+def test_lab_passes_its_arguments_to_jupyterlab(monkeypatch):
+    calls = []
+    monkeypatch.setattr(lab_cmd.subprocess, "call", lambda cmd: calls.append(cmd) or 0)
+    assert main(["lab", "--no-browser", "--port", "8890"]) == 0
+    assert calls[0][-3:] == ["--no-browser", "--port", "8890"]
+    assert calls[0][3].endswith("nbs")
+
+
+def test_other_commands_still_refuse_unknown_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["release", "--bogus"])
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
