@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--digits", type=int, default=1000)
-    parser.add_argument("--batch-size", type=int, default=2048, help="rows per forward pass")
+    parser.add_argument("--batch-size", type=int, default=256, help="rows per forward pass")
     parser.add_argument("--ig-steps", type=int, default=32)
     parser.add_argument("--ig-digits", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3, help="repeats of each batched timing")

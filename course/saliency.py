@@ -265,7 +265,7 @@ def integrated_gradients(
     baseline: float | torch.Tensor | None = None,
     steps: int = 64,
     method: str = "right",
-    batch_size: int = 2048,
+    batch_size: int = 256,
 ) -> torch.Tensor:
     """``IG(x) = (x - x') * (1/m) sum_k grad f_c(x' + a_k (x - x'))``, (N, C, H, W).
 
