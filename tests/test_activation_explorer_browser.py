@@ -1,7 +1,7 @@
 """The activation explorer of notebook 03 in JupyterLab, in a real Chromium (Playwright).
 
-Opens a temporary copy of the student notebook in JupyterLab (the server helper of the filter
-explorer's browser test: isolated folders, free port, random token, always shut down), runs the
+Opens a temporary copy of the student notebook in JupyterLab (``tests/jupyterlab_browser.py``:
+isolated folders, free port, random token, always shut down), runs the
 cells the explorer needs, then picks leaky ReLU in the dropdown and moves the slope slider with
 the keyboard like a person would, and checks from the page that the picture, the slider's
 readout and the summary change as they should, then that tanh replaces it. A screenshot is saved (its path is printed).
@@ -15,12 +15,14 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_filter_explorer_browser import (
+from jupyterlab_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     JupyterLab,
-    _dismiss_dialogs,
-    _run_cell,
+    cell_index,
+    dismiss_dialogs,
+    run_cell,
+    wait_for,
 )
 
 pytestmark = pytest.mark.browser
@@ -38,13 +40,6 @@ NEEDED = (
     "def mine_or_reference(",
     "ActivationExplorer(mine",
 )
-
-
-def _cell_index(nb, text: str) -> int:
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and text in cell.source:
-            return index
-    raise AssertionError(f"no code cell of {NOTEBOOK.name} contains {text!r}")
 
 
 def _state(page) -> dict:
@@ -67,15 +62,7 @@ def _state(page) -> dict:
 
 
 def _wait_for(page, predicate, what: str, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    state = _state(page)
-    while time.monotonic() < deadline:
-        state = _state(page)
-        if predicate(state):
-            return state
-        _dismiss_dialogs(page)
-        page.wait_for_timeout(200)
-    raise AssertionError(f"{what}: the page shows {state}")
+    return wait_for(page, _state, predicate, what, timeout)
 
 
 def _settled(page, quiet: float = 1.5, timeout: float = 30.0) -> dict:
@@ -103,7 +90,7 @@ def test_activation_explorer_redraws_in_jupyterlab(tmp_path):
     notebooks.mkdir()
     shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    indices = [_cell_index(nb, text) for text in NEEDED]
+    indices = [cell_index(nb, text) for text in NEEDED]
     screenshot = tmp_path / "activation_explorer.png"
 
     server = JupyterLab(tmp_path / "jupyter", notebooks)
@@ -117,13 +104,13 @@ def test_activation_explorer_redraws_in_jupyterlab(tmp_path):
                 page.goto(server.url(f"lab/tree/{NOTEBOOK.name}"))
                 page.wait_for_selector(".jp-Notebook .jp-Cell")
                 page.wait_for_timeout(1000)
-                _dismiss_dialogs(page)
+                dismiss_dialogs(page)
                 page.wait_for_function(
                     "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                     " && window.jupyterapp.shell.currentWidget.sessionContext"
                 )
                 for index in indices:
-                    _run_cell(page, index)
+                    run_cell(page, index)
 
                 first = _wait_for(
                     page,

@@ -11,157 +11,25 @@ server is shut down whatever happens. Installs nothing: needs /usr/bin/chromium 
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyterlab_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    JupyterLab,
+    cell_index,
+    dismiss_dialogs,
+    run_cell,
+    wait_for,
+)
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "nbs" / "04_convolution.ipynb"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SETTINGS = {  # JupyterLab user settings for a quiet, fully rendered notebook
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cell_index(nb, text: str) -> int:
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and text in cell.source:
-            return index
-    raise AssertionError(f"no code cell of {NOTEBOOK.name} contains {text!r}")
-
-
-class JupyterLab:
-    """A JupyterLab server in its own process group, isolated in ``home``; stop() always cleans up."""
-
-    def __init__(self, home: Path, notebooks: Path) -> None:
-        self.port, self.token = _free_port(), secrets.token_hex(16)
-        self.log_path = home / "jupyter.log"
-        env = dict(os.environ)
-        for var, sub in (
-            ("JUPYTER_CONFIG_DIR", "config"),
-            ("JUPYTER_DATA_DIR", "data"),
-            ("JUPYTER_RUNTIME_DIR", "runtime"),
-            ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-            ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-            ("IPYTHONDIR", "ipython"),
-        ):
-            (home / sub).mkdir(parents=True, exist_ok=True)
-            env[var] = str(home / sub)
-        for name, values in SETTINGS.items():
-            path = home / "settings" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(values))
-        env.pop("NBGRADER_EXECUTION", None)
-        env["NN_COURSE_FAST"] = "1"
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-        command = [
-            sys.executable,
-            "-m",
-            "jupyter",
-            "lab",
-            "--no-browser",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={self.port}",
-            "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}",
-            f"--ServerApp.root_dir={notebooks}",
-            "--LabApp.expose_app_in_browser=True",
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            command.append("--allow-root")
-        self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            command, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}/{path}?token={self.token}"
-
-    def wait_ready(self, timeout: float = 90.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(f"JupyterLab exited early:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(self.url("api/status"), timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        raise AssertionError(f"JupyterLab did not answer within {timeout:.0f} s:\n{self.log()}")
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def stop(self) -> None:
-        """SIGTERM to the server's process group (server and kernels), SIGKILL if it lingers."""
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-            except ProcessLookupError:
-                pass
-        try:  # kernels left in the group after the server exited
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._log.close()
-
-
-def _dismiss_dialogs(page) -> None:
-    """Accept the kernel dialog and refuse the news toast, if either shows up."""
-    dialog = page.locator(".jp-Dialog .jp-mod-accept")
-    if dialog.count():
-        dialog.first.click()
-    news = page.locator(".jp-Notification-Toast button", has_text="No")
-    if news.count():
-        news.first.click()
-
-
-def _run_cell(page, index: int) -> None:
-    page.evaluate(
-        """async (index) => {
-            const app = window.jupyterapp;
-            const panel = app.shell.currentWidget;
-            await panel.sessionContext.ready;
-            panel.content.activeCellIndex = index;
-            await app.commands.execute('notebook:run-cell');
-        }""",
-        index,
-    )
 
 
 def _state(page) -> dict:
@@ -179,15 +47,7 @@ def _state(page) -> dict:
 
 
 def _wait_for(page, predicate, what: str, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    state = _state(page)
-    while time.monotonic() < deadline:
-        state = _state(page)
-        if predicate(state):
-            return state
-        _dismiss_dialogs(page)
-        page.wait_for_timeout(200)
-    raise AssertionError(f"{what}: the page shows {state}")
+    return wait_for(page, _state, predicate, what, timeout)
 
 
 def test_filter_explorer_redraws_in_jupyterlab(tmp_path):
@@ -201,8 +61,8 @@ def test_filter_explorer_redraws_in_jupyterlab(tmp_path):
     notebooks.mkdir()
     shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    setup_index = _cell_index(nb, "course.setup()")
-    explorer_index = _cell_index(nb, "FilterExplorer()")
+    setup_index = cell_index(nb, "course.setup()")
+    explorer_index = cell_index(nb, "FilterExplorer()")
     screenshot = tmp_path / "filter_explorer.png"
 
     server = JupyterLab(tmp_path / "jupyter", notebooks)
@@ -216,14 +76,14 @@ def test_filter_explorer_redraws_in_jupyterlab(tmp_path):
                 page.goto(server.url(f"lab/tree/{NOTEBOOK.name}"))
                 page.wait_for_selector(".jp-Notebook .jp-Cell")
                 page.wait_for_timeout(1000)
-                _dismiss_dialogs(page)
+                dismiss_dialogs(page)
                 page.wait_for_function(
                     "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                     " && window.jupyterapp.shell.currentWidget.sessionContext"
                 )
 
-                _run_cell(page, setup_index)
-                _run_cell(page, explorer_index)
+                run_cell(page, setup_index)
+                run_cell(page, explorer_index)
                 first = _wait_for(
                     page,
                     lambda s: s["src"] and s["width"] == 26 and "output 26 × 26" in s["label"],

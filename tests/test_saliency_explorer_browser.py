@@ -1,7 +1,7 @@
 """The saliency explorer of notebook 06 in JupyterLab, in a real Chromium (Playwright).
 
 Opens a temporary copy of the student notebook ``nbs/06_saliency.ipynb`` in JupyterLab (the
-server helper of ``test_filter_explorer_browser``: temporary folders, random token, always
+server helper in ``tests/jupyterlab_browser.py``: temporary folders, random token, always
 shut down), runs the setup, model and explorer cells, then picks another digit, class and
 method on the page like a person would, and checks that the caption and the picture change
 accordingly. A screenshot is saved for a person to look at (its path is printed).
@@ -10,18 +10,18 @@ accordingly. A screenshot is saved for a person to look at (its path is printed)
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from test_filter_explorer_browser import (
+from jupyterlab_browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     JupyterLab,
-    _cell_index,
-    _dismiss_dialogs,
-    _run_cell,
+    cell_index,
+    dismiss_dialogs,
+    run_cell,
+    wait_for,
 )
 
 pytestmark = pytest.mark.browser
@@ -45,15 +45,7 @@ def _state(page) -> dict:
 
 
 def _wait_for(page, predicate, what: str, timeout: float = 60.0) -> dict:
-    deadline = time.monotonic() + timeout
-    state = _state(page)
-    while time.monotonic() < deadline:
-        state = _state(page)
-        if predicate(state):
-            return state
-        _dismiss_dialogs(page)
-        page.wait_for_timeout(250)
-    raise AssertionError(f"{what}: the page shows {state}")
+    return wait_for(page, _state, predicate, what, timeout)
 
 
 def test_saliency_explorer_redraws_in_jupyterlab(tmp_path):
@@ -68,9 +60,9 @@ def test_saliency_explorer_redraws_in_jupyterlab(tmp_path):
     shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [
-        _cell_index(nb, "course.setup()"),
-        _cell_index(nb, "cnn.trained_model()"),
-        _cell_index(nb, "SaliencyExplorer("),
+        cell_index(nb, "course.setup()"),
+        cell_index(nb, "cnn.trained_model()"),
+        cell_index(nb, "SaliencyExplorer("),
     ]
     screenshot = tmp_path / "saliency_explorer.png"
 
@@ -85,13 +77,13 @@ def test_saliency_explorer_redraws_in_jupyterlab(tmp_path):
                 page.goto(server.url(f"lab/tree/{NOTEBOOK.name}"))
                 page.wait_for_selector(".jp-Notebook .jp-Cell")
                 page.wait_for_timeout(1000)
-                _dismiss_dialogs(page)
+                dismiss_dialogs(page)
                 page.wait_for_function(
                     "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                     " && window.jupyterapp.shell.currentWidget.sessionContext"
                 )
                 for index in cells:  # the model cell may train for a while on a busy CPU
-                    _run_cell(page, index)
+                    run_cell(page, index)
                 first = _wait_for(
                     page,
                     lambda s: s["src"] and s["width"] > 0 and "digit #0" in s["caption"],
