@@ -28,7 +28,6 @@ something fails:
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import re
 import tempfile
@@ -36,9 +35,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograde import variants
 from autograde.coursefolder import DEFAULT_CELL_TIMEOUT, SOLUTIONS_DIR
-
-VARIANTS_DIR = Path(__file__).resolve().parent / "variants"
+from autograde.variants import VARIANTS_DIR, variant_stems
 
 
 @dataclass(frozen=True)
@@ -120,38 +119,15 @@ class AuditReport:
 # ------------------------------------------------------------------------- reading the parts
 
 
-def variant_stems(variants_dir: Path = VARIANTS_DIR) -> list[str]:
-    """Notebooks that have a variants file."""
-    return sorted(p.stem for p in Path(variants_dir).glob("[0-9][0-9]_*.py"))
-
-
 def load_variants(stem: str, variants_dir: Path = VARIANTS_DIR) -> list[Variant]:
     """The WRONG and RIGHT variants of ``stem``, in file order."""
-    path = Path(variants_dir) / f"{stem}.py"
-    if not path.is_file():
-        raise FileNotFoundError(f"no variants file {path}")
-    spec = importlib.util.spec_from_file_location(f"_nn_course_variants_{stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    found = []
-    for kind, table in (
-        ("wrong", getattr(module, "WRONG", {})),
-        ("right", getattr(module, "RIGHT", {})),
-    ):
-        if not isinstance(table, dict):
-            raise ValueError(
-                f"{path}: {kind.upper()} must be a dict {{grade_id: {{label: source}}}}"
-            )
-        for grade_id, answers in table.items():
-            if not isinstance(answers, dict):
-                raise ValueError(f"{path}: {kind.upper()}[{grade_id!r}] must map labels to sources")
-            for label, source in answers.items():
-                if not isinstance(source, str):
-                    raise ValueError(
-                        f"{path}: {kind.upper()}[{grade_id!r}][{label!r}] is not a str"
-                    )
-                found.append(Variant(stem, grade_id, kind, label, source))
-    return found
+    wrong, right = variants.load(stem, variants_dir)
+    return [
+        Variant(stem, grade_id, kind, label, source)
+        for kind, table in (("wrong", wrong), ("right", right))
+        for grade_id, answers in table.items()
+        for label, source in answers.items()
+    ]
 
 
 def solution_ids(nb: dict) -> list[str]:
@@ -174,18 +150,12 @@ def grading_cells(nb: dict, grade_id: str) -> list[str]:
     ]
 
 
-def substitute(nb: dict, variants: tuple[Variant, ...] | list[Variant]) -> dict:
+def substitute(nb: dict, chosen: tuple[Variant, ...] | list[Variant]) -> dict:
     """A copy of ``nb`` with each variant's source in place of its solution cell."""
-    nb = json.loads(json.dumps(nb))
-    by_id = {v.grade_id: v for v in variants}
-    for cell in nb["cells"]:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if gid in by_id and cell["metadata"]["nbgrader"].get("solution"):
-            cell["source"] = by_id.pop(gid).source.strip("\n")
-            cell["outputs"], cell["execution_count"] = [], None
-    if by_id:
-        raise ValueError(f"no solution cell with grade id {sorted(by_id)}")
-    return nb
+    try:
+        return variants.substitute(nb, {v.grade_id: v.source for v in chosen})
+    except KeyError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 # ------------------------------------------------------------------- which exercises interact

@@ -11,40 +11,55 @@ import copy
 import importlib.util
 from pathlib import Path
 
-import nbformat
-
 VARIANTS_DIR = Path(__file__).resolve().parent
 
 
-def variant_stems() -> list[str]:
+def variant_stems(variants_dir: Path = VARIANTS_DIR) -> list[str]:
     """Notebooks that have a variants module."""
-    return sorted(p.stem for p in VARIANTS_DIR.glob("[0-9][0-9]_*.py"))
+    return sorted(p.stem for p in Path(variants_dir).glob("[0-9][0-9]_*.py"))
 
 
-def load(stem: str) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
-    """``(WRONG, RIGHT)`` of notebook ``stem``."""
-    path = VARIANTS_DIR / f"{stem}.py"
+Table = dict[str, dict[str, str]]
+
+
+def load(stem: str, variants_dir: Path = VARIANTS_DIR) -> tuple[Table, Table]:
+    """``(WRONG, RIGHT)`` of notebook ``stem``, checked to be ``{grade_id: {label: source}}``."""
+    path = Path(variants_dir) / f"{stem}.py"
     if not path.is_file():
-        raise FileNotFoundError(f"no variants module {path}")
-    spec = importlib.util.spec_from_file_location(f"autograde.variants._{stem}", path)
+        raise FileNotFoundError(f"no variants file {path}")
+    spec = importlib.util.spec_from_file_location(f"_nn_course_variants_{stem}", path)
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
     spec.loader.exec_module(module)
-    return getattr(module, "WRONG", {}), getattr(module, "RIGHT", {})
+    tables = []
+    for kind in ("WRONG", "RIGHT"):
+        table = getattr(module, kind, {})
+        if not isinstance(table, dict):
+            raise ValueError(f"{path}: {kind} must be a dict {{grade_id: {{label: source}}}}")
+        for grade_id, answers in table.items():
+            if not isinstance(answers, dict):
+                raise ValueError(f"{path}: {kind}[{grade_id!r}] must map labels to sources")
+            for label, source in answers.items():
+                if not isinstance(source, str):
+                    raise ValueError(f"{path}: {kind}[{grade_id!r}][{label!r}] is not a str")
+        tables.append(table)
+    return tables[0], tables[1]
 
 
-def substitute(nb: nbformat.NotebookNode, replacements: dict[str, str]) -> nbformat.NotebookNode:
-    """A copy of ``nb`` with the solution cells named in ``replacements`` given new sources."""
+def substitute(nb: dict, replacements: dict[str, str]) -> dict:
+    """A copy of ``nb`` (a dict or NotebookNode) with the named solution cells' sources replaced.
+
+    Replaced cells lose their outputs; a name with no solution cell (a test cell's, say) is a
+    ``KeyError``.
+    """
     nb = copy.deepcopy(nb)
-    found = set()
-    for cell in nb.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in replacements:
-            if not cell.metadata["nbgrader"].get("solution"):
-                raise ValueError(f"cell {grade_id!r} is not a solution cell")
-            cell.source = replacements[grade_id].strip("\n")
-            found.add(grade_id)
-    missing = set(replacements) - found
-    if missing:
-        raise KeyError(f"no solution cells named {sorted(missing)}")
+    todo = dict(replacements)
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if grade_id in todo and meta.get("solution"):
+            cell["source"] = todo.pop(grade_id).strip("\n")
+            cell["outputs"], cell["execution_count"] = [], None
+    if todo:
+        raise KeyError(f"no solution cell named {sorted(todo)}")
     return nb
