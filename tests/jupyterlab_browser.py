@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,7 +18,10 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -172,3 +176,42 @@ def wait_for(
         dismiss_dialogs(page)
         page.wait_for_timeout(200)
     raise AssertionError(f"{what}: the page shows {state}")
+
+
+@contextmanager
+def notebook_in_lab(tmp_path: Path, notebook: Path):
+    """Open a temporary copy of ``notebook`` in JupyterLab in Chromium; yields the ready page.
+
+    Skips without Debian's chromium or Playwright; the browser and the server's whole process
+    group are always stopped, and the test fails if the server outlives the block.
+    """
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not notebook.exists():
+        pytest.fail(f"{notebook} is missing; run `nn-course release {notebook.stem}`")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(notebook, notebooks / notebook.name)
+    server = JupyterLab(tmp_path / "jupyter", notebooks)
+    try:
+        server.wait_ready()
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                page.set_default_timeout(60_000)
+                page.goto(server.url(f"lab/tree/{notebook.name}"))
+                page.wait_for_selector(".jp-Notebook .jp-Cell")
+                page.wait_for_timeout(1000)
+                dismiss_dialogs(page)
+                page.wait_for_function(
+                    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                    " && window.jupyterapp.shell.currentWidget.sessionContext"
+                )
+                yield page
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    assert server.process.poll() is not None, "the JupyterLab server is still running"

@@ -9,18 +9,14 @@ readout and the summary change as they should, then that tanh replaces it. A scr
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from jupyterlab_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    JupyterLab,
     cell_index,
-    dismiss_dialogs,
+    notebook_in_lab,
     run_cell,
     wait_for,
 )
@@ -80,86 +76,55 @@ def _settled(page, quiet: float = 1.5, timeout: float = 30.0) -> dict:
 
 
 def test_activation_explorer_redraws_in_jupyterlab(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not NOTEBOOK.exists():
-        pytest.fail(f"{NOTEBOOK} is missing; run `nn-course release 03_activations`")
-
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     indices = [cell_index(nb, text) for text in NEEDED]
     screenshot = tmp_path / "activation_explorer.png"
 
-    server = JupyterLab(tmp_path / "jupyter", notebooks)
-    try:
-        server.wait_ready()
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1100})
-                page.set_default_timeout(60_000)
-                page.goto(server.url(f"lab/tree/{NOTEBOOK.name}"))
-                page.wait_for_selector(".jp-Notebook .jp-Cell")
-                page.wait_for_timeout(1000)
-                dismiss_dialogs(page)
-                page.wait_for_function(
-                    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                    " && window.jupyterapp.shell.currentWidget.sessionContext"
-                )
-                for index in indices:
-                    run_cell(page, index)
+    with notebook_in_lab(tmp_path, NOTEBOOK) as page:
+        for index in indices:
+            run_cell(page, index)
 
-                first = _wait_for(
-                    page,
-                    lambda s: s["src"] and s["width"] > 0 and "0.25" in s["summary"],
-                    "the explorer did not render sigmoid (an image and a summary with max |f'| 0.25)",
-                    timeout=90,
-                )
-                explorer = page.locator(".activation-explorer")
-                explorer.scroll_into_view_if_needed()
+        first = _wait_for(
+            page,
+            lambda s: s["src"] and s["width"] > 0 and "0.25" in s["summary"],
+            "the explorer did not render sigmoid (an image and a summary with max |f'| 0.25)",
+            timeout=90,
+        )
+        explorer = page.locator(".activation-explorer")
+        explorer.scroll_into_view_if_needed()
 
-                page.locator(".activation-explorer-choice select").select_option(label="leaky ReLU")
-                leaky = _wait_for(
-                    page,
-                    lambda s: (
-                        s["parameter"] == "slope"
-                        and s["readout"] == "0.01"
-                        and s["src"] != first["src"]
-                    ),
-                    "after choosing 'leaky ReLU' the slider should read 'slope' = 0.01 and the"
-                    " picture should change",
-                )
+        page.locator(".activation-explorer-choice select").select_option(label="leaky ReLU")
+        leaky = _wait_for(
+            page,
+            lambda s: (
+                s["parameter"] == "slope" and s["readout"] == "0.01" and s["src"] != first["src"]
+            ),
+            "after choosing 'leaky ReLU' the slider should read 'slope' = 0.01 and the"
+            " picture should change",
+        )
 
-                page.locator(".activation-explorer-parameter .noUi-handle").click()
-                for _ in range(20):
-                    page.keyboard.press("ArrowRight")
-                _wait_for(
-                    page,
-                    lambda s: s["readout"] == "0.21" and s["src"] != leaky["src"],
-                    "after 20 presses of the right arrow the slope should read 0.21 and the"
-                    " picture should change",
-                )
-                steeper = _settled(page)  # every redraw for 0.02 ... 0.21 has arrived
+        page.locator(".activation-explorer-parameter .noUi-handle").click()
+        for _ in range(20):
+            page.keyboard.press("ArrowRight")
+        _wait_for(
+            page,
+            lambda s: s["readout"] == "0.21" and s["src"] != leaky["src"],
+            "after 20 presses of the right arrow the slope should read 0.21 and the"
+            " picture should change",
+        )
+        steeper = _settled(page)  # every redraw for 0.02 ... 0.21 has arrived
 
-                page.locator(".activation-explorer-choice select").select_option(label="tanh")
-                _wait_for(
-                    page,
-                    lambda s: (
-                        s["parameter"] == "(none)"
-                        and "0.000182" in s["summary"]  # tanh'(5): the gradient has almost vanished
-                        and s["src"] != steeper["src"]
-                    ),
-                    "after choosing 'tanh' the slider should say '(none)', the summary give"
-                    " tanh'(5) and the picture change",
-                )
-                _settled(page)
-                explorer.screenshot(path=str(screenshot))
-            finally:
-                browser.close()
-    finally:
-        server.stop()
-    assert server.process.poll() is not None, "the JupyterLab server is still running"
+        page.locator(".activation-explorer-choice select").select_option(label="tanh")
+        _wait_for(
+            page,
+            lambda s: (
+                s["parameter"] == "(none)"
+                and "0.000182" in s["summary"]  # tanh'(5): the gradient has almost vanished
+                and s["src"] != steeper["src"]
+            ),
+            "after choosing 'tanh' the slider should say '(none)', the summary give"
+            " tanh'(5) and the picture change",
+        )
+        _settled(page)
+        explorer.screenshot(path=str(screenshot))
     print(f"\nactivation explorer screenshot: {screenshot}")

@@ -11,17 +11,13 @@ server is shut down whatever happens. Installs nothing: needs /usr/bin/chromium 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from jupyterlab_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    JupyterLab,
     cell_index,
-    dismiss_dialogs,
+    notebook_in_lab,
     run_cell,
     wait_for,
 )
@@ -51,90 +47,54 @@ def _wait_for(page, predicate, what: str, timeout: float = 30.0) -> dict:
 
 
 def test_filter_explorer_redraws_in_jupyterlab(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not NOTEBOOK.exists():
-        pytest.fail(f"{NOTEBOOK} is missing; run `nn-course release 04_convolution`")
-
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     setup_index = cell_index(nb, "course.setup()")
     explorer_index = cell_index(nb, "FilterExplorer()")
     screenshot = tmp_path / "filter_explorer.png"
 
-    server = JupyterLab(tmp_path / "jupyter", notebooks)
-    try:
-        server.wait_ready()
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1100})
-                page.set_default_timeout(60_000)
-                page.goto(server.url(f"lab/tree/{NOTEBOOK.name}"))
-                page.wait_for_selector(".jp-Notebook .jp-Cell")
-                page.wait_for_timeout(1000)
-                dismiss_dialogs(page)
-                page.wait_for_function(
-                    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                    " && window.jupyterapp.shell.currentWidget.sessionContext"
-                )
+    with notebook_in_lab(tmp_path, NOTEBOOK) as page:
+        run_cell(page, setup_index)
+        run_cell(page, explorer_index)
+        first = _wait_for(
+            page,
+            lambda s: s["src"] and s["width"] == 26 and "output 26 × 26" in s["label"],
+            "the explorer did not render (expected an output image and 'output 26 × 26')",
+            timeout=90,
+        )
+        explorer = page.locator(".filter-explorer")
+        explorer.scroll_into_view_if_needed()
 
-                run_cell(page, setup_index)
-                run_cell(page, explorer_index)
-                first = _wait_for(
-                    page,
-                    lambda s: s["src"] and s["width"] == 26 and "output 26 × 26" in s["label"],
-                    "the explorer did not render (expected an output image and 'output 26 × 26')",
-                    timeout=90,
-                )
-                explorer = page.locator(".filter-explorer")
-                explorer.scroll_into_view_if_needed()
+        # the preset: a 5 x 5 blur shrinks the output to 24 x 24 and changes the picture
+        page.locator(".filter-explorer-preset select").select_option(label="Gaussian blur 5x5")
+        blurred = _wait_for(
+            page,
+            lambda s: (
+                "output 24 × 24" in s["label"] and s["width"] == 24 and s["src"] != first["src"]
+            ),
+            "after choosing 'Gaussian blur 5x5' the label should say 'output 24 × 24'"
+            " and the output image should change",
+        )
 
-                # the preset: a 5 x 5 blur shrinks the output to 24 x 24 and changes the picture
-                page.locator(".filter-explorer-preset select").select_option(
-                    label="Gaussian blur 5x5"
-                )
-                blurred = _wait_for(
-                    page,
-                    lambda s: (
-                        "output 24 × 24" in s["label"]
-                        and s["width"] == 24
-                        and s["src"] != first["src"]
-                    ),
-                    "after choosing 'Gaussian blur 5x5' the label should say 'output 24 × 24'"
-                    " and the output image should change",
-                )
+        # the stride slider, moved with the keyboard: stride 2 gives 12 x 12
+        page.locator(".filter-explorer-stride .noUi-handle").click()
+        page.keyboard.press("ArrowRight")
+        strided = _wait_for(
+            page,
+            lambda s: (
+                "output 12 × 12" in s["label"] and s["width"] == 12 and s["src"] != blurred["src"]
+            ),
+            "after moving the stride slider to 2 the label should say 'output 12 × 12'"
+            " and the output image should change",
+        )
+        assert "stride 2" in strided["label"]
 
-                # the stride slider, moved with the keyboard: stride 2 gives 12 x 12
-                page.locator(".filter-explorer-stride .noUi-handle").click()
-                page.keyboard.press("ArrowRight")
-                strided = _wait_for(
-                    page,
-                    lambda s: (
-                        "output 12 × 12" in s["label"]
-                        and s["width"] == 12
-                        and s["src"] != blurred["src"]
-                    ),
-                    "after moving the stride slider to 2 the label should say 'output 12 × 12'"
-                    " and the output image should change",
-                )
-                assert "stride 2" in strided["label"]
-
-                # the padding slider: padding 1 gives floor((28 + 2 - 5) / 2) + 1 = 13
-                page.locator(".filter-explorer-padding .noUi-handle").click()
-                page.keyboard.press("ArrowRight")
-                _wait_for(
-                    page,
-                    lambda s: "output 13 × 13" in s["label"] and s["width"] == 13,
-                    "after moving the padding slider to 1 the label should say 'output 13 × 13'",
-                )
-                explorer.screenshot(path=str(screenshot))
-            finally:
-                browser.close()
-    finally:
-        server.stop()
-    assert server.process.poll() is not None, "the JupyterLab server is still running"
+        # the padding slider: padding 1 gives floor((28 + 2 - 5) / 2) + 1 = 13
+        page.locator(".filter-explorer-padding .noUi-handle").click()
+        page.keyboard.press("ArrowRight")
+        _wait_for(
+            page,
+            lambda s: "output 13 × 13" in s["label"] and s["width"] == 13,
+            "after moving the padding slider to 1 the label should say 'output 13 × 13'",
+        )
+        explorer.screenshot(path=str(screenshot))
     print(f"\nfilter explorer screenshot: {screenshot}")

@@ -9,17 +9,13 @@ accordingly. A screenshot is saved for a person to look at (its path is printed)
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 from jupyterlab_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    JupyterLab,
     cell_index,
-    dismiss_dialogs,
+    notebook_in_lab,
     run_cell,
     wait_for,
 )
@@ -49,15 +45,6 @@ def _wait_for(page, predicate, what: str, timeout: float = 60.0) -> dict:
 
 
 def test_saliency_explorer_redraws_in_jupyterlab(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not NOTEBOOK.exists():
-        pytest.fail(f"{NOTEBOOK} is missing; run `nn-course release 06_saliency`")
-
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(NOTEBOOK, notebooks / NOTEBOOK.name)
     nb = nbformat.read(NOTEBOOK, as_version=4)
     cells = [
         cell_index(nb, "course.setup()"),
@@ -66,65 +53,41 @@ def test_saliency_explorer_redraws_in_jupyterlab(tmp_path):
     ]
     screenshot = tmp_path / "saliency_explorer.png"
 
-    server = JupyterLab(tmp_path / "jupyter", notebooks)
-    try:
-        server.wait_ready()
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1100})
-                page.set_default_timeout(120_000)
-                page.goto(server.url(f"lab/tree/{NOTEBOOK.name}"))
-                page.wait_for_selector(".jp-Notebook .jp-Cell")
-                page.wait_for_timeout(1000)
-                dismiss_dialogs(page)
-                page.wait_for_function(
-                    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                    " && window.jupyterapp.shell.currentWidget.sessionContext"
-                )
-                for index in cells:  # the model cell may train for a while on a busy CPU
-                    run_cell(page, index)
-                first = _wait_for(
-                    page,
-                    lambda s: s["src"] and s["width"] > 0 and "digit #0" in s["caption"],
-                    "the explorer did not render (expected a picture and 'digit #0')",
-                    timeout=240,
-                )
-                page.locator(".saliency-explorer").scroll_into_view_if_needed()
+    with notebook_in_lab(tmp_path, NOTEBOOK) as page:
+        for index in cells:  # the model cell may train for a while on a busy CPU
+            run_cell(page, index)
+        first = _wait_for(
+            page,
+            lambda s: s["src"] and s["width"] > 0 and "digit #0" in s["caption"],
+            "the explorer did not render (expected a picture and 'digit #0')",
+            timeout=240,
+        )
+        page.locator(".saliency-explorer").scroll_into_view_if_needed()
 
-                page.locator(".saliency-explorer-target select").select_option(label="3")
-                for_three = _wait_for(
-                    page,
-                    lambda s: "map for class 3" in s["caption"] and s["src"] != first["src"],
-                    "after choosing class 3 the caption should say 'map for class 3' and the"
-                    " picture should change",
-                )
+        page.locator(".saliency-explorer-target select").select_option(label="3")
+        for_three = _wait_for(
+            page,
+            lambda s: "map for class 3" in s["caption"] and s["src"] != first["src"],
+            "after choosing class 3 the caption should say 'map for class 3' and the"
+            " picture should change",
+        )
 
-                page.locator(".saliency-explorer-method select").select_option(
-                    label="integrated gradients"
-                )
-                integrated = _wait_for(
-                    page,
-                    lambda s: (
-                        "integrated gradients" in s["caption"] and s["src"] != for_three["src"]
-                    ),
-                    "after choosing integrated gradients the caption should name it and the"
-                    " picture should change",
-                )
+        page.locator(".saliency-explorer-method select").select_option(label="integrated gradients")
+        integrated = _wait_for(
+            page,
+            lambda s: "integrated gradients" in s["caption"] and s["src"] != for_three["src"],
+            "after choosing integrated gradients the caption should name it and the"
+            " picture should change",
+        )
 
-                page.locator(".saliency-explorer-digit .noUi-handle").click()
-                page.keyboard.press("ArrowRight")
-                moved = _wait_for(
-                    page,
-                    lambda s: "digit #1" in s["caption"] and s["src"] != integrated["src"],
-                    "after moving the digit slider the caption should say 'digit #1' and the"
-                    " picture should change",
-                )
-                assert "map for class 3" in moved["caption"]
-                page.locator(".saliency-explorer").screenshot(path=str(screenshot))
-            finally:
-                browser.close()
-    finally:
-        server.stop()
-    assert server.process.poll() is not None, "the JupyterLab server is still running"
+        page.locator(".saliency-explorer-digit .noUi-handle").click()
+        page.keyboard.press("ArrowRight")
+        moved = _wait_for(
+            page,
+            lambda s: "digit #1" in s["caption"] and s["src"] != integrated["src"],
+            "after moving the digit slider the caption should say 'digit #1' and the"
+            " picture should change",
+        )
+        assert "map for class 3" in moved["caption"]
+        page.locator(".saliency-explorer").screenshot(path=str(screenshot))
     print(f"\nsaliency explorer screenshot: {screenshot}")
