@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
+from autograde import variants
 from course import cnn, device
 from course.cnn import (
     FAST_RECIPE,
@@ -396,7 +397,6 @@ def test_plots_draw(sample):
 # -- notebook 05: the hidden tests against the known answers -----------------------------
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "05_cnn_mnist.ipynb"
-VARIANTS = Path(__file__).resolve().parents[1] / "autograde" / "variants" / "05_cnn_mnist.py"
 PREAMBLE = ("setup", "data", "train")  # locked cells the later cells rely on, run where they stand
 DEFINES = {  # the names each solution cell defines (forgotten before each answer)
     "slides_net": ["Net"],
@@ -412,10 +412,7 @@ def _grade_id(cell) -> str | None:
 
 
 def _load_variants():
-    spec = importlib.util.spec_from_file_location("variants_05", VARIANTS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.WRONG, module.RIGHT
+    return variants.load("05_cnn_mnist")
 
 
 def test_every_exercise_has_wrong_and_right_variants():

@@ -7,7 +7,6 @@ one passes them (one kernel, the solution cell replaced by each variant in turn)
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -15,6 +14,7 @@ import numpy as np
 import pytest
 import torch
 
+from autograde import variants
 from course import conv_as_linear, convolution, filters, images
 
 RNG = np.random.default_rng(4)
@@ -237,7 +237,6 @@ def test_filter_explorer_redraws_on_every_control():
 
 # -- the notebook's hidden tests against the known answers --------------------------------------
 NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "04_convolution.ipynb"
-VARIANTS = Path(__file__).resolve().parents[1] / "autograde" / "variants" / "04_convolution.py"
 PREAMBLE = ("setup", "worked_examples")  # the locked cells every test cell may rely on
 # Between answers: drop every user name (cheaper than %reset, which also collects garbage).
 FORGET_ANSWERS = (
@@ -250,10 +249,7 @@ def _grade_id(cell) -> str | None:
 
 
 def _load_variants():
-    spec = importlib.util.spec_from_file_location("variants_04", VARIANTS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.WRONG, module.RIGHT
+    return variants.load("04_convolution")
 
 
 def test_every_exercise_has_wrong_and_right_variants():

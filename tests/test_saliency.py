@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import warnings
 from pathlib import Path
@@ -14,6 +13,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from autograde import variants
 from course import saliency as sal
 from course.plots import saliency as splots
 
@@ -382,7 +382,6 @@ def test_explorer_redraws_the_map_for_the_chosen_digit_class_and_method():
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "solutions" / "06_saliency.ipynb"
-VARIANTS = ROOT / "autograde" / "variants" / "06_saliency.py"
 PREAMBLE = ("setup", "model_and_digits")  # the locked cells every test cell relies on
 
 
@@ -391,10 +390,7 @@ def _grade_id(cell) -> str | None:
 
 
 def _load_variants():
-    spec = importlib.util.spec_from_file_location("variants_06", VARIANTS)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.WRONG, module.RIGHT
+    return variants.load("06_saliency")
 
 
 def test_every_exercise_has_wrong_and_right_variants():
