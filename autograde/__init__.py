@@ -17,6 +17,25 @@ from pathlib import Path
 # Notebook validation never checks IRI formats, so this package's processes do without it.
 sys.modules.setdefault("rfc3987_syntax", None)
 
+
+def _scripts_on_path() -> None:
+    """Put this Python's scripts folder first on PATH, for the programs nbgrader runs by name.
+
+    nbgrader starts ``alembic`` (and the kernel machinery ``jupyter``) from PATH; in a virtual
+    environment that was not activated (``.venv/bin/nn-course ...``) those are not on PATH,
+    and every gradebook would fail to open.
+    """
+    import sysconfig
+
+    folders = [sysconfig.get_path("scripts"), os.path.dirname(sys.executable)]
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    missing = [f for f in dict.fromkeys(folders) if f and f not in path]
+    if missing:
+        os.environ["PATH"] = os.pathsep.join([*missing, *filter(None, path)])
+
+
+_scripts_on_path()
+
 #: Where this package's sources are (a checkout of the course when installed with -e).
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
