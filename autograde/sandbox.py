@@ -92,10 +92,11 @@ def _system_binds() -> list[str]:
             args += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
             args += ["--ro-bind", str(path), str(path)]
+    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
+    # after the tmpfs mounts: a virtual environment under /tmp or /run would vanish behind them
     for prefix in sorted({sys.prefix, sys.base_prefix, sys.exec_prefix}):
         if not prefix.startswith(("/usr/", "/opt/")) and Path(prefix).is_dir():
             args += ["--ro-bind", prefix, prefix]
-    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/run"]
     return args
 
 
