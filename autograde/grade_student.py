@@ -35,6 +35,7 @@ class CellGrade:
     grade_id: str
     score: float
     max_score: float
+    message: str = ""  # the first line of the cell's error, when it lost points
 
 
 @dataclass
@@ -210,10 +211,32 @@ def _read_scores(api, stem: str, student_id: str, result: NotebookResult) -> Non
         except MissingEntry:
             return
         result.score = float(nb.score or 0.0)
+        errors = _cell_errors(api.coursedir.root, stem, student_id)
         result.cells = sorted(
-            (CellGrade(g.name, float(g.score or 0.0), float(g.max_score)) for g in nb.grades),
+            (
+                CellGrade(g.name, float(g.score or 0.0), float(g.max_score), errors.get(g.name, ""))
+                for g in nb.grades
+            ),
             key=lambda c: c.grade_id,
         )
+
+
+def _cell_errors(root: str, stem: str, student_id: str) -> dict[str, str]:
+    """grade id -> the first line of that cell's error output, from the autograded notebook."""
+    path = Path(root) / "autograded" / student_id / stem / f"{stem}.ipynb"
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    errors = {}
+    for cell in nb.get("cells", []):
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        for out in cell.get("outputs", []) if grade_id else []:
+            if out.get("output_type") == "error":
+                text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"
+                errors[grade_id] = text.strip().splitlines()[0][:300] if text.strip() else ""
+                break
+    return errors
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,7 @@ from autograde.submissions import Class, HandIn, collect
 from autograde.warm_start import run_grader
 
 GRADES_COLUMNS = ["student_id", "notebook", "score", "max_score", "status", "message"]
-EXERCISE_COLUMNS = ["student_id", "notebook", "grade_id", "score", "max_score"]
+EXERCISE_COLUMNS = ["student_id", "notebook", "grade_id", "score", "max_score", "message"]
 
 
 @dataclass
@@ -185,6 +185,7 @@ def write_outputs(rows: list[Row], out: Path) -> None:
                         c["grade_id"],
                         f"{c['score']:g}",
                         f"{c['max_score']:g}",
+                        c.get("message", "") if c["score"] < c["max_score"] else "",
                     ]
                 )
     for r in rows:
