@@ -1,9 +1,13 @@
 """nn-course instructor side: release notebooks, autograde a class, audit the tests.
 
-Steps live in their own modules: ``coursefolder`` (an isolated nbgrader course folder),
-``release`` (solutions/ -> nbs/), ``submissions`` (collect a class safely), ``grade_student``
-(one student, in a process of its own), ``pipeline`` (the class: grades and feedback),
-``authoring`` (build nbgrader cells), ``cli`` (the commands).
+- ``cli``: the ``nn-course`` command; ``commands/``: one module per subcommand;
+- ``release/``: solutions/ -> nbs/ with nbgrader (the instructor's process);
+- ``grading/``: a class in, grades.csv out (the instructor's process, then one worker
+  process per student);
+- ``hardening/``: what makes a hostile notebook gradeable (the worker; ``kernel_guard`` runs
+  inside the sandboxed kernel);
+- ``audit``: every known-wrong and known-right answer through the real pipeline;
+- ``variants/``: those known answers, one module per notebook.
 """
 
 from __future__ import annotations

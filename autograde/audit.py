@@ -6,7 +6,7 @@
 For each notebook with a variants file ``autograde/variants/NN_topic.py`` (``WRONG`` and
 ``RIGHT``: ``{grade_id: {label: source}}``, each source replacing that solution cell), the
 audit builds submissions from the solution notebook with variants substituted and grades them
-through the real pipeline (:func:`autograde.pipeline.grade_class`, with its workers):
+through the real pipeline (:func:`autograde.grading.pipeline.grade_class`, with its workers):
 
 - a *wrong* variant is caught when some ``<grade_id>_test*`` cell loses points;
 - a *right* variant is accepted when the whole notebook keeps full marks;
@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograde import variants
-from autograde.coursefolder import DEFAULT_CELL_TIMEOUT, SOLUTIONS_DIR
+from autograde.grading.results import DEFAULT_CELL_TIMEOUT, GradingSettings
+from autograde.release.coursefolder import SOLUTIONS_DIR
 from autograde.variants import VARIANTS_DIR, variant_stems
 
 
@@ -313,7 +314,7 @@ def plan_wrong(variants: list[Variant], deps: dict[str, set[str]], order: list[s
 
 
 def _cell_scores(row) -> dict[str, tuple[float, float]]:
-    return {c["grade_id"]: (float(c["score"]), float(c["max_score"])) for c in row.cells}
+    return {c.grade_id: (float(c.score), float(c.max_score)) for c in row.cells}
 
 
 def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]], bool]:
@@ -378,7 +379,7 @@ def _grade_trials(
     Trials of different notebooks share a student (one grading process grades them all);
     a student never holds two trials of the same notebook.
     """
-    from autograde.pipeline import grade_class
+    from autograde.grading.pipeline import grade_class
 
     slots: dict[str, int] = defaultdict(int)
     for t in trials:
@@ -396,7 +397,7 @@ def _grade_trials(
             out,
             stems=stems,
             solutions=solutions,
-            cell_timeout=cell_timeout,
+            settings=GradingSettings(cell_timeout=cell_timeout),
             progress=progress,
             workers=workers,
             scheduler=scheduler,

@@ -11,12 +11,12 @@ import importlib
 import sys
 
 COMMAND_MODULES = [
-    "autograde.release_cmd",
-    "autograde.autograde_cmd",
-    "autograde.audit_cmd",
-    "autograde.check_cmd",
-    "autograde.data_cmd",
-    "autograde.lab_cmd",
+    "autograde.commands.release",
+    "autograde.commands.autograde",
+    "autograde.commands.audit",
+    "autograde.commands.check",
+    "autograde.commands.data",
+    "autograde.commands.lab",
 ]
 
 

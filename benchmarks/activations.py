@@ -17,23 +17,13 @@ import io
 import json
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import median_time  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _time(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` in seconds, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                 out = torch_forward[name](t)
                 out.backward(torch.ones_like(out))
 
-            a, b = _time(ours, args.repeats), _time(theirs, args.repeats)
+            a, b = median_time(ours, args.repeats), median_time(theirs, args.repeats)
             rows.append({"part": "functions", "activation": name, "size": size,
                          "numpy_s": a, "torch_s": b, "ratio": a / b})  # fmt: skip
             print(f"{name:>11} {size:>8} {a * 1e3:>9.3f} {b * 1e3:>9.3f} {a / b:>12.2f}")
@@ -88,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nThe price of an overflow-free sigmoid (10^6 elements), median ms")
     z = np.random.default_rng(1).normal(0, 3, 10**6)
     with np.errstate(over="ignore"):
-        naive = _time(lambda: 1.0 / (1.0 + np.exp(-z)), args.repeats)
-    stable = _time(lambda: act.sigmoid(z), args.repeats)
+        naive = median_time(lambda: 1.0 / (1.0 + np.exp(-z)), args.repeats)
+    stable = median_time(lambda: act.sigmoid(z), args.repeats)
     rows.append(
         {"part": "stability", "stable_s": stable, "naive_s": naive, "ratio": stable / naive}
     )
@@ -121,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         fig.tight_layout()
         fig.savefig(io.BytesIO(), format="png")
 
-    a, b = _time(change, args.repeats), _time(rebuild, args.repeats)
+    a, b = median_time(change, args.repeats), median_time(rebuild, args.repeats)
     rows.append({"part": "explorer", "update_s": a, "rebuild_s": b, "ratio": a / b})
     print(f"  update {a * 1e3:.1f}  rebuild {b * 1e3:.1f}  update/rebuild {a / b:.2f}")
 

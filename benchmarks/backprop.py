@@ -16,23 +16,13 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
-import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import median_time  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _time(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` in seconds, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         x, y = backprop.make_moons(max(n, 4), rng=1)
         x, y = x[:n], y[:n]
         tx, ty = torch.tensor(x), torch.tensor(y)
-        t_np = _time(lambda x=x, y=y: layers.two_layer_loss_and_grads(params, x, y), args.repeats)
-        t_torch = _time(lambda tx=tx, ty=ty: torch_pass(tx, ty), args.repeats)
+        t_np = median_time(
+            lambda x=x, y=y: layers.two_layer_loss_and_grads(params, x, y), args.repeats
+        )
+        t_torch = median_time(lambda tx=tx, ty=ty: torch_pass(tx, ty), args.repeats)
         results["forward_backward"].append({"batch": n, "numpy_s": t_np, "torch_s": t_torch})
         print(f"{n:>8} {1e3 * t_np:12.3f} ms {1e3 * t_torch:12.3f} ms {t_np / t_torch:14.2f}")
 
@@ -89,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'N':>9} {'batch GD':>12} {'SGD':>10} {'GD / SGD':>10}")
     for n in (1_000, 10_000, 100_000):
         x, y = backprop.make_moons(n, rng=2)
-        t_gd = _time(
+        t_gd = median_time(
             lambda x=x, y=y: layers.two_layer_loss_and_grads(params, x, y),
             max(3, args.repeats // 2),
         )
-        t_sgd = _time(
+        t_sgd = median_time(
             lambda x=x, y=y: layers.two_layer_loss_and_grads(params, x[:1], y[:1]),
             args.repeats * 20,
         )

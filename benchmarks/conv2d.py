@@ -16,11 +16,12 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
-import time
 from functools import partial
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import median_time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,17 +31,6 @@ SHAPES = [
     ("feature maps, conv 32 -> 64, 3x3", (64, 32, 26, 26), 64, 3, 1, 0),
     ("MNIST batch, conv 1 -> 16, 5x5, pad 2, stride 2", (64, 1, 28, 28), 16, 5, 2, 2),
 ]
-
-
-def _time(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` in seconds, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
         b = rng.normal(size=filters_).astype(np.float32)
         xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
         with torch.no_grad():
-            t_torch = _time(
+            t_torch = median_time(
                 partial(torch.nn.functional.conv2d, xt, wt, bt, stride, padding), args.repeats
             )
             want = torch.nn.functional.conv2d(xt, wt, bt, stride, padding).numpy()
-        t_ours = _time(partial(conv2d, x, w, b, stride, padding), args.repeats)
+        t_ours = median_time(partial(conv2d, x, w, b, stride, padding), args.repeats)
         n = min(args.naive_images, shape[0])
-        t_naive_slice = _time(partial(conv2d_naive, x[:n], w, b, stride, padding), 1)
+        t_naive_slice = median_time(partial(conv2d_naive, x[:n], w, b, stride, padding), 1)
         t_naive = t_naive_slice * shape[0] / n
         error = float(np.abs(conv2d(x, w, b, stride, padding) - want).max())
         rows.append(
@@ -107,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             explorer.image.value = image
             explorer.preset.value = preset
             explorer.padding.value = 1
-            t = _time(explorer.redraw, args.repeats)
+            t = median_time(explorer.redraw, args.repeats)
             explorer_rows.append({"image": image, "preset": preset, "redraw_ms": t * 1e3})
 
     print(f"conv2d, float32, {args.threads} thread(s), median of {args.repeats}")

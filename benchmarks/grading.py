@@ -41,9 +41,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograde.audit import load_variants, solution_ids, substitute  # noqa: E402
-from autograde.coursefolder import SOLUTIONS_DIR, course_stems  # noqa: E402
-from autograde.pipeline import grade_class, prepare_template  # noqa: E402
-from autograde.release import generate_releases  # noqa: E402
+from autograde.grading.pipeline import grade_class, prepare_template  # noqa: E402
+from autograde.grading.results import GradingSettings  # noqa: E402
+from autograde.release.coursefolder import SOLUTIONS_DIR, course_stems  # noqa: E402
+from autograde.release.generate import generate_releases  # noqa: E402
 
 KINDS = ["perfect", "partial", "blank", "hostile"]
 HOSTILE = {
@@ -159,7 +160,8 @@ def compare_outputs(a: Path, b: Path) -> dict:
 
 def _timed_grading(klass: Path, out: Path, stems: list[str], timeout: int, workers: int) -> float:
     start = time.perf_counter()
-    grade_class(klass, out, stems=stems, cell_timeout=timeout, progress=False, workers=workers)
+    settings = GradingSettings(cell_timeout=timeout)
+    grade_class(klass, out, stems=stems, settings=settings, progress=False, workers=workers)
     return time.perf_counter() - start
 
 

@@ -7,7 +7,7 @@ Each round autogrades the solution notebook once in every mode, interleaved (so 
 machine slows all modes alike), in a course folder of its own, through nbgrader's API:
 
 - ``stock``: nbgrader's own Execute preprocessor (no sandbox, no guard, no crash handling);
-- ``limits``: :class:`autograde.safe_execute.GuardedExecute` with bubblewrap and guard off
+- ``limits``: :class:`autograde.hardening.execute.GuardedExecute` with bubblewrap and guard off
   (resource limits, IPC sockets, crash handling, output bounds);
 - ``sandbox``: plus bubblewrap;
 - ``sandbox+guard``: plus the guard restoring the protected modules around each test cell
@@ -33,10 +33,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from autograde.coursefolder import SOLUTIONS_DIR, _cwd, nbgrader_config, quiet_nbgrader  # noqa: E402
-from autograde.pipeline import prepare_template  # noqa: E402
-from autograde.safe_execute import hardening_config  # noqa: E402
-from autograde.sandbox import sandbox_status  # noqa: E402
+from autograde.grading.pipeline import prepare_template  # noqa: E402
+from autograde.hardening.preprocessors import hardening_config  # noqa: E402
+from autograde.hardening.sandbox import sandbox_status  # noqa: E402
+from autograde.release.coursefolder import SOLUTIONS_DIR, _cwd, nbgrader_config, quiet_nbgrader  # noqa: E402
 
 MODES = {
     "stock": None,

@@ -22,24 +22,13 @@ import argparse
 import json
 import os
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import median_time  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _time(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of ``fn()`` in seconds, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
 
-    record("vanilla gradient", "batched", len(x), _time(vanilla_batched, args.repeats))
-    record("vanilla gradient", "one at a time", len(x), _time(vanilla_single, 1))
+    record("vanilla gradient", "batched", len(x), median_time(vanilla_batched, args.repeats))
+    record("vanilla gradient", "one at a time", len(x), median_time(vanilla_single, 1))
     try:
         from captum.attr import Saliency
     except ImportError:
@@ -134,11 +123,11 @@ def main(argv: list[str] | None = None) -> int:
             "vanilla gradient (Captum Saliency)",
             "batched",
             len(x),
-            _time(captum_batched, args.repeats),
+            median_time(captum_batched, args.repeats),
         )
     ig = f"integrated gradients, {args.ig_steps} steps"
-    record(ig, "batched", len(xi), _time(ig_batched, args.repeats))
-    record(ig, "one at a time", len(xi), _time(ig_single, 1))
+    record(ig, "batched", len(xi), median_time(ig_batched, args.repeats))
+    record(ig, "one at a time", len(xi), median_time(ig_single, 1))
 
     def rate(method: str, way: str) -> float:
         return next(r["maps_per_second"] for r in rows if r["method"] == method and r["way"] == way)

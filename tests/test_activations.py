@@ -3,7 +3,6 @@ hidden tests against every known-wrong and known-right answer."""
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from course import activation_experiments as experiments  # noqa: E402
 from course import activations as act  # noqa: E402
 from course.plots import activations as plots  # noqa: E402
 from course.widgets.activation_explorer import ActivationExplorer  # noqa: E402
+from tests.known_answers import Outcome, try_known_answers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 STEM = "03_activations"
@@ -394,76 +394,10 @@ def _grade_id(cell) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
-# Drops every name defined since the kernel started (``%reset -f`` does too, but ~1 s a time).
-REMEMBER = "__kernel_names__ = set(globals()) | {'__kernel_names__'}"
-FORGET = "for _name in set(globals()) - __kernel_names__:\n    del globals()[_name]"
-
-
-class ExerciseRunner:
-    """One kernel; for each answer: forget earlier names, setup cell, the answer, its test cells."""
-
-    def __init__(self, nb: nbformat.NotebookNode, client) -> None:
-        self.client = client
-        self.setup = next(c for c in nb.cells if _grade_id(c) == "setup")
-        self.tests: dict[str, list] = {}
-        for cell in nb.cells:
-            gid = _grade_id(cell)
-            if gid and cell.metadata["nbgrader"].get("grade"):
-                self.tests.setdefault(gid.split("_test")[0], []).append(cell)
-
-    def run(self, source: str) -> nbformat.NotebookNode:
-        cell = nbformat.v4.new_code_cell(source)
-        self.client.nb.cells = [cell]  # nbclient writes outputs back by index
-        self.client.execute_cell(cell, 0)
-        return cell
-
-    def passed(self, grade_id: str, answer: str) -> list[bool]:
-        """Whether each test cell of ``grade_id`` passes (no error, no stderr) after ``answer``.
-
-        ``self.why`` keeps each failing cell's error (or stderr) for the assertion message.
-        """
-        self.run(FORGET)
-        self.run(self.setup.source)
-        self.run(answer)
-        results, self.why = [], []
-        for test in self.tests[grade_id]:
-            cell = self.run(test.source)
-            problems = [
-                f"{o.ename}: {o.evalue}" if o.output_type == "error" else o.text
-                for o in cell.outputs
-                if o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-            ]
-            results.append(not problems)
-            self.why.extend(problems)
-        return results
-
-
 @pytest.fixture(scope="module")
-def runner():
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(SOLUTION, as_version=4)
-    saved = {k: os.environ.get(k) for k in ("NBGRADER_EXECUTION", "OMP_NUM_THREADS")}
-    os.environ["NBGRADER_EXECUTION"] = "autograde"
-    os.environ["OMP_NUM_THREADS"] = "1"
-    client = NotebookClient(
-        nbformat.v4.new_notebook(),
-        kernel_name="python3",
-        timeout=60,
-        allow_errors=True,
-        resources={"metadata": {"path": str(ROOT)}},
-    )
-    try:
-        with client.setup_kernel():
-            runner = ExerciseRunner(nb, client)
-            runner.run(REMEMBER)
-            yield runner
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+def outcomes() -> dict[tuple[str, str], Outcome]:
+    """Every known answer, stub and solution, tried once in one kernel (tests/known_answers)."""
+    return {(o.grade_id, o.label): o for o in try_known_answers(STEM)}
 
 
 WRONG, RIGHT = variants.load(STEM)
@@ -487,23 +421,25 @@ def test_every_exercise_has_known_answers():
 
 
 @pytest.mark.parametrize("grade_id", sorted(SOLUTION_CELLS))
-def test_solution_passes_and_release_stub_fails(runner, grade_id):
-    assert all(runner.passed(grade_id, SOLUTION_CELLS[grade_id])), runner.why
+def test_solution_passes_and_release_stub_fails(outcomes, grade_id):
+    solution = outcomes[grade_id, "the solution"]
+    assert solution.as_expected, solution.answer_error or solution.why
     if RELEASED_CELLS:
-        assert not any(runner.passed(grade_id, RELEASED_CELLS[grade_id]))
+        assert outcomes[grade_id, "the released stub"].as_expected
 
 
 @pytest.mark.parametrize(
     "grade_id, label", [(g, label) for g, answers in WRONG.items() for label in answers]
 )
-def test_hidden_tests_catch_wrong_answer(runner, grade_id, label):
-    results = runner.passed(grade_id, WRONG[grade_id][label])
-    assert not all(results), f"{grade_id}: wrong answer '{label}' keeps full marks"
+def test_hidden_tests_catch_wrong_answer(outcomes, grade_id, label):
+    assert outcomes[grade_id, label].as_expected, (
+        f"{grade_id}: wrong answer '{label}' keeps full marks"
+    )
 
 
 @pytest.mark.parametrize(
     "grade_id, label", [(g, label) for g, answers in RIGHT.items() for label in answers]
 )
-def test_hidden_tests_accept_right_answer(runner, grade_id, label):
-    results = runner.passed(grade_id, RIGHT[grade_id][label])
-    assert all(results), f"{grade_id}: right answer '{label}' loses points: {runner.why}"
+def test_hidden_tests_accept_right_answer(outcomes, grade_id, label):
+    outcome = outcomes[grade_id, label]
+    assert outcome.as_expected, f"{grade_id}: right answer '{label}' loses points: {outcome.why}"

@@ -22,7 +22,8 @@ from autograde.audit import (
     substitute,
     variant_stems,
 )
-from autograde.coursefolder import SOLUTIONS_DIR
+from autograde.grading.results import CellGrade
+from autograde.release.coursefolder import SOLUTIONS_DIR
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def tiny(tmp_path):
 
 
 def _row(score, max_score, cells, status="graded", message=""):
-    cells = [{"grade_id": g, "score": s, "max_score": m} for g, (s, m) in cells.items()]
+    cells = [CellGrade(g, s, m) for g, (s, m) in cells.items()]
     return SimpleNamespace(
         score=score, max_score=max_score, cells=cells, status=status, message=message
     )
@@ -179,10 +180,15 @@ def test_audit_refuses_success_when_the_solution_itself_loses_points(tiny):
     path = root / "solutions" / f"{STEM}.ipynb"
     path.write_text(json.dumps(nb).replace("return 2 * x", "return 2 * x + 1"), encoding="utf-8")
     report = run_audit(
-        solutions=root / "solutions", variants_dir=root / "variants", cell_timeout=60, progress=False
+        solutions=root / "solutions",
+        variants_dir=root / "variants",
+        cell_timeout=60,
+        progress=False,
     )
     assert not report.ok
-    assert any("the solution notebook itself scores 0/5" in p for p in report.problems), report.problems
+    assert any("the solution notebook itself scores 0/5" in p for p in report.problems), (
+        report.problems
+    )
     assert not report.verdicts  # nothing concluded from the variants
 
 

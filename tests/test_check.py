@@ -7,10 +7,10 @@ import pytest
 from nbformat.v4 import new_output
 from tinycourse import STEM, release_copy, write_course
 
-from autograde import authoring as a
-from autograde.check_cmd import summarise
 from autograde.cli import main
-from autograde.coursefolder import RELEASE_DIR, SOLUTIONS_DIR
+from autograde.grading.selfcheck import summarise
+from autograde.release import authoring as a
+from autograde.release.coursefolder import RELEASE_DIR, SOLUTIONS_DIR
 
 
 def _error(ename: str, evalue: str):

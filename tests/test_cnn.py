@@ -35,6 +35,7 @@ from course.cnn import (
 )
 from course.mnist import MNIST, load_sample
 from course.plots import training as plots
+from tests.known_answers import problems, try_known_answers
 
 
 @pytest.fixture(scope="module")
@@ -396,8 +397,8 @@ def test_plots_draw(sample):
 
 # -- notebook 05: the hidden tests against the known answers -----------------------------
 
+STEM = "05_cnn_mnist"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "05_cnn_mnist.ipynb"
-PREAMBLE = ("setup", "data", "train")  # locked cells the later cells rely on, run where they stand
 DEFINES = {  # the names each solution cell defines (forgotten before each answer)
     "slides_net": ["Net"],
     "train_step": ["train_step"],
@@ -431,60 +432,11 @@ def test_every_exercise_has_wrong_and_right_variants():
     assert "accuracy on the training set" in wrong["final_accuracy"]
 
 
-def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkeypatch):
-    """One kernel walks the notebook; at each exercise it tries every known answer on its tests.
-
-    Locked cells (setup, data, training) run where they stand, with the solutions in place;
-    before each answer the names the exercise defines are forgotten, and after the last one the
-    solution is put back, so that later cells see the solution's state.
-    """
-    from nbclient import NotebookClient
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    wrong, right = _load_variants()
-    source = nbformat.read(NOTEBOOK, as_version=4)
-    cells, runs = [], []  # runs: (grade id, label, passes, indices of its test cells)
-    for cell in source.cells:
-        gid = _grade_id(cell)
-        if gid in PREAMBLE:
-            cells.append(new_code_cell(cell.source))
-        if gid not in DEFINES:
-            continue
-        tests_of = [
-            c.source for c in source.cells if (_grade_id(c) or "").startswith(f"{gid}_test")
-        ]
-        answers = [("the solution", cell.source, True)]
-        answers += [(label, src, False) for label, src in wrong[gid].items()]
-        answers += [(label, src, True) for label, src in right[gid].items()]
-        answers += [("the solution, restored", cell.source, True)]
-        for label, answer, passes in answers:
-            forget = "; ".join(f"globals().pop({n!r}, None)" for n in DEFINES[gid])
-            cells += [new_code_cell(forget), new_code_cell(answer)]
-            start = len(cells)
-            cells += [new_code_cell(t) for t in tests_of]
-            runs.append((gid, label, passes, range(start, len(cells))))
-    nb = new_notebook(cells=cells)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=300).execute()
-
-    def failed(cell) -> bool:
-        return any(
-            o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-            for o in cell.outputs
-        )
-
-    problems = []
-    for gid, label, passes, indices in runs:
-        outcome = [failed(nb.cells[i]) for i in indices]
-        if passes and any(outcome):
-            errors = [
-                o.get("evalue", o.get("text", "")) for i in indices for o in nb.cells[i].outputs
-            ]
-            problems.append(f"{gid}: right answer '{label}' lost points: {errors}")
-        if not passes and not any(outcome):
-            problems.append(f"{gid}: wrong answer '{label}' kept full marks")
-    assert not problems, "\n".join(problems)
+def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one():
+    """Every known answer, the released stub and the solution, in one kernel (tests/known_answers)."""
+    outcomes = try_known_answers(STEM)
+    assert {o.kind for o in outcomes} >= {"solution", "wrong", "right"}
+    assert not problems(outcomes), "\n".join(problems(outcomes))
 
 
 def test_trained_model_replaces_a_file_of_another_architecture(tmp_path, monkeypatch):

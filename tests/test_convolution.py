@@ -16,6 +16,7 @@ import torch
 
 from autograde import variants
 from course import conv_as_linear, convolution, filters, images
+from tests.known_answers import problems, try_known_answers
 
 RNG = np.random.default_rng(4)
 X_RECITATION = np.array([[2, 3, -1, 2], [4, 1, 0, 1], [-2, 1, 3, 2], [-1, -2, 0, 5]])
@@ -236,12 +237,8 @@ def test_filter_explorer_redraws_on_every_control():
 
 
 # -- the notebook's hidden tests against the known answers --------------------------------------
+STEM = "04_convolution"
 NOTEBOOK = Path(__file__).resolve().parents[1] / "solutions" / "04_convolution.ipynb"
-PREAMBLE = ("setup", "worked_examples")  # the locked cells every test cell may rely on
-# Between answers: drop every user name (cheaper than %reset, which also collects garbage).
-FORGET_ANSWERS = (
-    "for _name in [n for n in globals() if not n.startswith('_')]:\n    del globals()[_name]"
-)
 
 
 def _grade_id(cell) -> str | None:
@@ -265,55 +262,11 @@ def test_every_exercise_has_wrong_and_right_variants():
     assert any(label.startswith("channels summed wrongly") for label in named)
 
 
-def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one(monkeypatch):
-    """One kernel runs, for each known answer: forget, the locked preamble, the answer, its tests."""
-    from nbclient import NotebookClient
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    wrong, right = _load_variants()
-    source = nbformat.read(NOTEBOOK, as_version=4)
-    by_id = {_grade_id(c): c for c in source.cells if _grade_id(c)}
-    tests_of = {
-        gid: [c.source for c in source.cells if (_grade_id(c) or "").startswith(f"{gid}_test")]
-        for gid in wrong
-    }
-    runs = [(gid, "the solution", by_id[gid].source, True) for gid in wrong]
-    runs += [
-        (gid, label, src, False) for gid, answers in wrong.items() for label, src in answers.items()
-    ]
-    runs += [
-        (gid, label, src, True) for gid, answers in right.items() for label, src in answers.items()
-    ]
-
-    cells, test_cells = [], []  # test_cells[k] = indices of run k's test cells
-    for gid, _label, answer, _passes in runs:
-        preamble = "\n".join(by_id[name].source for name in PREAMBLE)
-        cells.append(new_code_cell(f"{FORGET_ANSWERS}\n{preamble}"))
-        cells.append(new_code_cell(answer))
-        start = len(cells)
-        cells += [new_code_cell(t) for t in tests_of[gid]]
-        test_cells.append(range(start, len(cells)))
-    nb = new_notebook(cells=cells)
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=120).execute()
-
-    def failed(cell) -> bool:
-        return any(
-            o.output_type == "error" or (o.output_type == "stream" and o.name == "stderr")
-            for o in cell.outputs
-        )
-
-    problems = []
-    for (gid, label, _answer, passes), indices in zip(runs, test_cells, strict=True):
-        outcome = [failed(nb.cells[i]) for i in indices]
-        if passes and any(outcome):
-            errors = [
-                o.get("evalue", o.get("text", "")) for i in indices for o in nb.cells[i].outputs
-            ]
-            problems.append(f"{gid}: right answer '{label}' lost points: {errors}")
-        if not passes and not any(outcome):
-            problems.append(f"{gid}: wrong answer '{label}' kept full marks")
-    assert not problems, "\n".join(problems)
+def test_hidden_tests_catch_every_wrong_answer_and_accept_every_right_one():
+    """Every known answer, the released stub and the solution, in one kernel (tests/known_answers)."""
+    outcomes = try_known_answers(STEM)
+    assert {o.kind for o in outcomes} >= {"solution", "wrong", "right"}
+    assert not problems(outcomes), "\n".join(problems(outcomes))
 
 
 # -- image plots (shared with other notebooks) ------------------------------------------------

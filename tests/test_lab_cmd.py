@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from autograde import lab_cmd
 from autograde.cli import main
-from autograde.lab_cmd import lab_command
+from autograde.commands import lab as lab_cmd
+from autograde.commands.lab import lab_command
 
 
 def test_lab_command_line():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-from autograde.coursefolder import RELEASE_DIR, SOLUTIONS_DIR
+from autograde.release.coursefolder import RELEASE_DIR, SOLUTIONS_DIR
 
 NOTEBOOKS = sorted(SOLUTIONS_DIR.glob("[0-9][0-9]_*.ipynb")) + sorted(
     RELEASE_DIR.glob("[0-9][0-9]_*.ipynb")

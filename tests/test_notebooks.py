@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from autograde.coursefolder import RELEASE_DIR, SOLUTIONS_DIR, course_stems
-from autograde.pipeline import grade_class
+from autograde.grading.pipeline import grade_class
+from autograde.release.coursefolder import RELEASE_DIR, SOLUTIONS_DIR, course_stems
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +30,13 @@ def graded(tmp_path_factory):
 
 def lost_points(row) -> str:
     """One line per graded cell that lost points: cell, points and the first line of its error."""
-    lines = [f"{row.notebook}: {row.score:g}/{row.max_score:g} ({row.status}) {row.message}".rstrip()]
+    lines = [
+        f"{row.notebook}: {row.score:g}/{row.max_score:g} ({row.status}) {row.message}".rstrip()
+    ]
     lines += [
-        f"  {c['grade_id']}: {c['score']:g}/{c['max_score']:g}  {c.get('message', '')}".rstrip()
+        f"  {c.grade_id}: {c.score:g}/{c.max_score:g}  {c.message}".rstrip()
         for c in row.cells
-        if c["score"] < c["max_score"]
+        if c.score < c.max_score
     ]
     return "\n".join(lines)
 

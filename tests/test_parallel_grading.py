@@ -10,18 +10,14 @@ from pathlib import Path
 import pytest
 from tinycourse import STEM, WRONG, release_copy, write_course
 
-from autograde import executors
 from autograde.audit import Variant, substitute
-from autograde.executors import (
-    HandInData,
-    LocalPoolExecutor,
-    SerialExecutor,
-    StudentJob,
-    make_executor,
-    pack_folder,
-    unpacked_template,
-)
-from autograde.pipeline import Row, grade_class
+from autograde.grading import executors
+from autograde.grading.executors import LocalPoolExecutor, SerialExecutor, make_executor
+from autograde.grading.pipeline import grade_class
+from autograde.grading.results import GradingSettings, HandIn, Row, StudentJob
+from autograde.grading.transport import pack_folder, unpacked_template
+
+QUICK = GradingSettings(cell_timeout=60)
 
 
 def _digest(root: Path) -> dict[str, str]:
@@ -60,7 +56,7 @@ def test_portable_job_carries_bytes_not_paths(tmp_path):
     nb.write_bytes(b'{"cells": []}')
     job = StudentJob(
         "ann",
-        (HandInData("01_x", "ok", "", str(nb)), HandInData("02_y", "missing", "not handed in")),
+        (HandIn("ann", "01_x", path=str(nb)), HandIn("ann", "02_y", "missing", "not handed in")),
     )
     portable = job.portable()
     assert portable.hand_ins[0].content == b'{"cells": []}' and portable.hand_ins[0].path is None
@@ -69,14 +65,14 @@ def test_portable_job_carries_bytes_not_paths(tmp_path):
 
 @pytest.mark.parametrize("executor", [SerialExecutor(), LocalPoolExecutor(2)])
 def test_a_crash_around_one_student_becomes_their_error_rows(monkeypatch, tmp_path, executor):
-    def fake_grade_job(job, template, max_scores, cell_timeout, workdir=None):
+    def fake_grade_student(job, template, max_scores, settings, workdir=None):
         if job.student_id == "bad":
             raise RuntimeError("grader exploded")
         return [Row(job.student_id, "01_x", 1.0, 1.0, "graded")]
 
-    monkeypatch.setattr(executors, "grade_job", fake_grade_job)
-    jobs = [StudentJob(sid, (HandInData("01_x", "ok", "", "unused"),)) for sid in ["a", "bad", "c"]]
-    rows = executor.grade(tmp_path, jobs, {"01_x": 1.0}, 10, tmp_path, progress=False)
+    monkeypatch.setattr(executors, "grade_student", fake_grade_student)
+    jobs = [StudentJob(sid, (HandIn(sid, "01_x", path="unused"),)) for sid in ["a", "bad", "c"]]
+    rows = executor.grade(tmp_path, jobs, {"01_x": 1.0}, QUICK, tmp_path, progress=False)
     by_id = {r.student_id: r for r in rows}
     assert set(by_id) == {"a", "bad", "c"}
     assert by_id["a"].status == by_id["c"].status == "graded"
@@ -102,7 +98,7 @@ def tiny_class(tmp_path_factory):
     (klass / "dan" / f"{STEM}.ipynb").write_text("{ not json")
     (klass / "eve").mkdir()  # hands in nothing
     serial = root / "serial"
-    grade_class(klass, serial, solutions=solutions, cell_timeout=60, progress=False)
+    grade_class(klass, serial, solutions=solutions, settings=QUICK, progress=False)
     return klass, solutions, serial
 
 
@@ -124,7 +120,7 @@ def test_serial_grades_are_what_the_class_handed_in(tiny_class):
 def test_two_workers_write_the_same_files_as_serial(tiny_class, tmp_path):
     klass, solutions, serial = tiny_class
     grade_class(
-        klass, tmp_path / "par", solutions=solutions, cell_timeout=60, progress=False, workers=2
+        klass, tmp_path / "par", solutions=solutions, settings=QUICK, progress=False, workers=2
     )
     assert _digest(tmp_path / "par") == _digest(serial)
 
@@ -144,7 +140,7 @@ def test_dask_local_cluster_writes_the_same_files_as_serial(tiny_class, tmp_path
             klass,
             tmp_path / "dask",
             solutions=solutions,
-            cell_timeout=60,
+            settings=QUICK,
             progress=False,
             scheduler=cluster.scheduler_address,
         )
@@ -154,4 +150,4 @@ def test_dask_local_cluster_writes_the_same_files_as_serial(tiny_class, tmp_path
 def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     executor = executors.DaskExecutor("tcp://127.0.0.1:9", connect_timeout=2)
     with pytest.raises(ValueError, match="cannot reach the Dask scheduler"):
-        executor.grade(tmp_path, [], {}, 10, tmp_path, progress=False)
+        executor.grade(tmp_path, [], {}, QUICK, tmp_path, progress=False)

@@ -11,7 +11,7 @@ import pytest
 
 from autograde import variants
 from autograde.cli import main
-from autograde.coursefolder import RELEASE_DIR, SOLUTIONS_DIR
+from autograde.release.coursefolder import RELEASE_DIR, SOLUTIONS_DIR
 
 pytestmark = pytest.mark.slow
 

@@ -3,9 +3,9 @@
 import json
 import shutil
 
-from autograde import authoring
-from autograde.coursefolder import RELEASE_DIR, SOLUTIONS_DIR, course_stems
-from autograde.release import out_of_date, release
+from autograde.release import authoring
+from autograde.release.coursefolder import RELEASE_DIR, SOLUTIONS_DIR, course_stems
+from autograde.release.generate import out_of_date, release
 
 
 def test_nbs_is_in_sync_with_solutions():

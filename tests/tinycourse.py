@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from autograde import authoring as a
+from autograde.release import authoring as a
 
 STEM = "01_tiny"
 
@@ -89,7 +89,7 @@ def write_course(root: Path) -> Path:
 
 def release_copy(solutions: Path, dest: Path) -> Path:
     """The student copy nbgrader releases from ``solutions`` (stubs, no hidden tests)."""
-    from autograde.release import generate_releases
+    from autograde.release.generate import generate_releases
 
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(generate_releases([STEM], solutions)[STEM], encoding="utf-8")

@@ -9,7 +9,6 @@ limit; the tests then read the rows, the feedback and the snapshots taken around
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import socket
 import threading
@@ -19,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from autograde.pipeline import Report, grade_class
-from autograde.sandbox import MEMORY_ENV, sandbox_status
+from autograde.grading.pipeline import grade_class
+from autograde.grading.results import GradingSettings, Report
+from autograde.hardening.sandbox import parse_size, sandbox_status
 from tests.hostile import builders as b
 
 CELL_TIMEOUT = 20
@@ -104,18 +104,10 @@ class Batch:
 
 
 def _grade(submissions: Path, out: Path) -> Report:
-    kwargs = {"stems": [b.STEM], "cell_timeout": CELL_TIMEOUT, "progress": False}
-    if "workers" in inspect.signature(grade_class).parameters:
-        kwargs["workers"] = 2
-    previous = os.environ.get(MEMORY_ENV)
-    os.environ[MEMORY_ENV] = MEMORY
-    try:
-        return grade_class(submissions, out, **kwargs)
-    finally:
-        if previous is None:
-            os.environ.pop(MEMORY_ENV, None)
-        else:
-            os.environ[MEMORY_ENV] = previous
+    settings = GradingSettings(cell_timeout=CELL_TIMEOUT, memory_limit=parse_size(MEMORY))
+    return grade_class(
+        submissions, out, stems=[b.STEM], settings=settings, progress=False, workers=2
+    )
 
 
 def _good_students(submissions: Path) -> None:

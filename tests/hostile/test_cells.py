@@ -32,4 +32,4 @@ def test_restored_test_cells_say_so_in_the_feedback(battery):
 
 def test_a_claimed_bonus_cell_adds_no_points(battery):
     row = battery.row("cell-added")
-    assert {c["grade_id"] for c in row.cells} == {c["grade_id"] for c in battery.row("alice").cells}
+    assert {c.grade_id for c in row.cells} == {c.grade_id for c in battery.row("alice").cells}

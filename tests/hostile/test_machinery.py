@@ -35,5 +35,5 @@ def test_tampering_is_reported_in_the_feedback(battery, sid):
 def test_answer_that_only_calls_the_reference_gets_no_credit_and_is_told_why(battery):
     check_row(battery, "reference-only")
     row = battery.row("reference-only")
-    assert next(c for c in row.cells if c["grade_id"] == "neuron_test")["score"] == 0
+    assert next(c for c in row.cells if c.grade_id == "neuron_test").score == 0
     assert "no credit for calling the reference" in battery.feedback("reference-only")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from autograde import course_root
-from autograde.sandbox import SandboxSpec, apply_limits, parse_size, sandbox_status
+from autograde.hardening.sandbox import SandboxSpec, apply_limits, parse_size, sandbox_status
 
 
 def test_parse_size():
@@ -50,7 +50,7 @@ def test_memory_limit_turns_a_bomb_into_memory_error(tmp_path):
 
 def test_limits_apply_in_process():
     code = (
-        "import resource; from autograde.sandbox import apply_limits; "
+        "import resource; from autograde.hardening.sandbox import apply_limits; "
         "apply_limits(3 * 1024**3, 1024**2); "
         "print(resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_FSIZE)[0])"
     )

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from autograde import submissions
-from autograde.pipeline import grade_class
-from autograde.submissions import SubmissionError, collect, extract_zip
+from autograde.grading import submissions
+from autograde.grading.pipeline import grade_class
+from autograde.grading.submissions import SubmissionError, collect, extract_zip
 from tests.hostile import builders as b
 
 

@@ -3,7 +3,7 @@
 :class:`GuardedExecute` replaces nbgrader's ``Execute`` preprocessor in the autograde step
 (``c.Autograde.autograde_preprocessors``, see :func:`hardening_config`). For each notebook it
 
-- starts the kernel with :class:`SandboxedKernelManager`: ``autograde.kernel_guard`` under
+- starts the kernel with :class:`SandboxedKernelManager`: ``autograde.hardening.kernel_guard`` under
   bubblewrap and resource limits (:mod:`autograde.sandbox`), talking over IPC sockets in a
   private folder, with a scrubbed environment;
 - asks the kernel's guard, before every test cell, to put back whatever the student's code
@@ -14,8 +14,9 @@
 - survives a dying kernel (``os._exit``, a segfault, a memory bomb) or one that cannot be
   interrupted: the cell that killed it and every later test cell get an error output saying
   why (so they score zero), the cells before keep their grades, and the notebook is graded;
-- records what happened (timeouts, crashes, tampering, truncation) in :data:`NOTES` for the
-  grader's row message, and as a "Grading notes" cell at the top of the feedback.
+- records what happened (timeouts, crashes, tampering, truncation) as notes
+  (:mod:`autograde.hardening.notes`), and shows every note of the notebook (the sanitize
+  steps' too) in a "Grading notes" cell at the top of the feedback.
 """
 
 from __future__ import annotations
@@ -38,15 +39,13 @@ from nbclient.client import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell, new_output
-from nbgrader.preprocessors import DeduplicateIds, Execute, OverwriteCells
+from nbgrader.preprocessors import Execute
 from traitlets import Bool, Integer
-from traitlets.config import Config
 
-from autograde import kernel_guard
-from autograde.sandbox import DEFAULT_FILE_SIZE_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxSpec
-
-#: Notes per notebook id from the last run of :class:`GuardedExecute` in this process.
-NOTES: dict[str, list[str]] = {}
+from autograde.hardening import kernel_guard
+from autograde.hardening.authentic import AuthenticCells, grade_id_of
+from autograde.hardening.notes import RecordsNotes, read_notes
+from autograde.hardening.sandbox import DEFAULT_FILE_SIZE_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxSpec
 
 #: Environment variables a grading kernel inherits (everything else is dropped).
 KERNEL_ENV_KEEP = (
@@ -70,7 +69,7 @@ GUARDED_TOPS = ("numpy", "torch", "course")
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """Starts ``autograde.kernel_guard`` inside :class:`~autograde.sandbox.SandboxSpec`."""
+    """Starts ``autograde.hardening.kernel_guard`` inside :class:`~autograde.sandbox.SandboxSpec`."""
 
     def __init__(self, *, sandbox: SandboxSpec, guard_env: dict[str, str], **kwargs: Any):
         super().__init__(**kwargs)
@@ -82,7 +81,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = str(private / "kernel.json")
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-        command = [sys.executable, "-m", "autograde.kernel_guard", "-f", self.connection_file]
+        command = [
+            sys.executable,
+            "-m",
+            "autograde.hardening.kernel_guard",
+            "-f",
+            self.connection_file,
+        ]
         extra = list(extra_arguments or [])
         if not any(a.startswith("--HistoryManager.hist_file") for a in extra):
             extra.append("--HistoryManager.hist_file=:memory:")
@@ -181,7 +186,7 @@ def _size(content: dict) -> int:
     return sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in data.values())
 
 
-class GuardedExecute(Execute):
+class GuardedExecute(RecordsNotes, Execute):
     """nbgrader's Execute with a sandboxed, guarded kernel that may crash without harm."""
 
     memory_limit = Integer(
@@ -257,56 +262,27 @@ class GuardedExecute(Execute):
 
     # --- the notebook -------------------------------------------------------------------
 
-    def _source_cells(self, resources: dict) -> dict[str, Any]:
-        """The gradebook's (authentic) cells of this notebook, by grade id."""
-        from nbgrader.api import Gradebook
-
-        info = resources["nbgrader"]
-        with Gradebook(info["db_url"]) as gb:
-            nb = gb.find_notebook(info["notebook"], info["assignment"])
-            grade_ids = {c.name for c in nb.grade_cells}
-            solution_ids = {c.name for c in nb.solution_cells}
-            return {
-                c.name: {
-                    "source": c.source,
-                    "locked": bool(c.locked),
-                    "test": c.name in grade_ids and c.name not in solution_ids,
-                }
-                for c in nb.source_cells
-            }
-
     def _kind(self, cell: NotebookNode) -> str:
-        """'test', 'locked' (authentic, not graded), or 'student'."""
-        if cell.cell_type != "code":
-            return "other"
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        source = self._authentic.get(grade_id) if grade_id else None
-        if source is None:
-            return "student"
-        # a cell nbgrader put back starts with a comment saying so
-        if cell.source != source["source"] and not (
-            source["test"] and cell.source.endswith("\n" + source["source"])
-        ):
-            return "student"
-        if source["test"]:
-            return "test"
-        return "locked" if source["locked"] else "student"
+        """'test', 'locked' (authentic, not graded), 'student' or 'other'."""
+        return self._authentic.kind(cell)
 
     def _label(self, index: int) -> str:
-        cell = self.nb.cells[index]
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        grade_id = grade_id_of(self.nb.cells[index])
         return f"cell {index + 1}" + (f" ({grade_id})" if grade_id else "")
 
     def preprocess(self, nb, resources=None, km=None):  # noqa: ANN001 - nbconvert's signature
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
-        notebook_id = resources["nbgrader"]["notebook"]
-        self._notes: list[str] = []
-        NOTES[notebook_id] = self._notes
+        info = resources["nbgrader"]
+        notebook_id = info["notebook"]
+        self._resources = resources
+        self._local_notes: list[str] = []  # shown when no notes file is configured
         self._output_bytes: dict[int, int] = {}
         self._truncated: set[int] = set()
-        self._authentic = self._source_cells(resources)
+        self._authentic = AuthenticCells.load(
+            info["db_url"], info["notebook"], info["assignment"], None
+        )
         self._token = "#nn-course-guard " + secrets.token_hex(16) + "\n"
         # every guarded package any cell imports is loaded before the snapshot, so a student's
         # own `import torch; torch.allclose = ...` is undone too
@@ -330,8 +306,9 @@ class GuardedExecute(Execute):
         finally:
             shutil.rmtree(self._private, ignore_errors=True)
         self.set_widgets_metadata()
-        if self._notes:
-            text = "\n".join(f"- {n}" for n in self._notes).replace("`", "'")
+        notes = read_notes(self.notes_path, notebook_id) if self.notes_path else self._local_notes
+        if notes:
+            text = "\n".join(f"- {n}" for n in notes).replace("`", "'")
             self.nb.cells.insert(
                 0,
                 new_markdown_cell(f"**Grading notes** (from the autograder):\n\n```\n{text}\n```"),
@@ -340,7 +317,6 @@ class GuardedExecute(Execute):
 
     def _write_private_copy(self, notebook_id: str) -> None:
         """The student's notebook (tests removed) in the kernel's folder, as they handed it in."""
-        import nbformat
 
         copy = nbformat.from_dict(json.loads(json.dumps(self.nb)))
         copy.cells = [c for c in copy.cells if self._kind(c) != "test"]
@@ -364,7 +340,7 @@ class GuardedExecute(Execute):
                 )
             except (DeadKernelError, CellTimeoutError) as exc:
                 dead = self._why_dead(exc, index)
-                self._notes.append(dead)
+                self._note_once(dead)
                 cell.outputs.append(_error_output("KernelDied", dead))
                 self._stop_kernel()
 
@@ -390,14 +366,14 @@ class GuardedExecute(Execute):
                 )
         self.preprocess_cell(cell, resources, index)
         if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
-            self._notes.append(
+            self._note_once(
                 f"{self._label(index)} was stopped after {self.timeout} s "
                 "(an endless loop?); the rest of the notebook was graded"
             )
         if index in self._truncated:
-            self._notes.append(f"{self._label(index)}: output cut at {self.max_output_bytes} bytes")
+            self._note_once(f"{self._label(index)}: output cut at {self.max_output_bytes} bytes")
         if any(o.get("ename") == "MemoryError" for o in cell.outputs):
-            self._notes.append(
+            self._note_once(
                 f"{self._label(index)} ran out of memory (each kernel may use "
                 f"{self.memory_limit / 1024**3:.1f} GiB of address space)"
             )
@@ -419,14 +395,15 @@ class GuardedExecute(Execute):
                 why = ""
             if why:
                 cell.outputs.append(_error_output("TamperingDetected", why))
-                self._notes.append(f"{self._label(index)}: {why}")
+                self._note_once(f"{self._label(index)}: {why}")
         if kind in ("locked", "test"):
             authentic_imports += _import_statements(cell.source)
         return guard_broken
 
     def _note_once(self, note: str) -> None:
-        if note not in self._notes:
-            self._notes.append(note)
+        self.note(self._resources, note)  # read_notes gives each note once
+        if note not in self._local_notes:
+            self._local_notes.append(note)
 
     def _why_dead(self, exc: Exception, index: int) -> str:
         label = self._label(index)
@@ -469,125 +446,3 @@ class GuardedExecute(Execute):
         from jupyter_core.utils import run_sync
 
         run_sync(self.km.shutdown_kernel)(now=True)
-
-
-class SafeDeduplicateIds(DeduplicateIds):
-    """nbgrader's DeduplicateIds, leaving no empty ``nbgrader`` metadata behind.
-
-    nbgrader 0.9.6 empties the metadata of all but the last copy of a duplicated cell, and
-    the empty dict then fails metadata validation ("old metadata", nbgrader issue 1083), which
-    would drop the whole notebook. Here the copy becomes an ordinary cell.
-    """
-
-    def preprocess_cell(self, cell, resources, cell_index):  # noqa: ANN001
-        cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if "nbgrader" in cell.metadata and not cell.metadata.nbgrader:
-            del cell.metadata["nbgrader"]
-        return cell, resources
-
-
-def _first_line(source: str) -> str:
-    for line in source.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            return line.strip()
-    return ""
-
-
-class SafeOverwriteCells(OverwriteCells):
-    """OverwriteCells whose re-adding of deleted graded cells cannot crash.
-
-    nbgrader puts a missing graded cell after the *previous* source cell and raises KeyError
-    when that one is missing too (metadata stripped, a different notebook handed in). Here a
-    missing cell goes after the nearest earlier source cell still present (by grade id, or
-    else by its first line of code, which the released stub keeps), else at the end.
-    """
-
-    def preprocess_cell(self, cell, resources, cell_index):  # noqa: ANN001
-        known = cell.metadata.get("nbgrader", {}).get("grade_id")
-        cell, resources = super().preprocess_cell(cell, resources, cell_index)
-        if known is not None and "grade_id" not in cell.metadata.get("nbgrader", {}):
-            # not a cell of this assignment (added, or its grade id changed): nbgrader drops
-            # only the id, and the metadata left behind would fail validation
-            del cell.metadata["nbgrader"]
-        return cell, resources
-
-    def add_missing_grade_cells(self, nb, resources):  # noqa: ANN001
-        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
-        source_cells = list(source_nb.source_cells)
-        order = {c.name: i for i, c in enumerate(source_cells)}
-        solution_ids = {c.name for c in source_nb.solution_cells}
-        grade_cells = sorted(source_nb.grade_cells, key=lambda c: order.get(c.name, len(order)))
-        for grade_cell in grade_cells:
-            present = {
-                c["metadata"].get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb.cells)
-            }
-            if grade_cell.name in present or grade_cell.name not in order:
-                continue
-            self.log.warning(
-                f"Missing grade cell {grade_cell.name} encountered, adding to notebook"
-            )
-            position = len(nb.cells)
-            for earlier in reversed(source_cells[: order[grade_cell.name]]):
-                if earlier.name in present:
-                    position = present[earlier.name] + 1
-                    break
-                first = _first_line(earlier.source)
-                matches = [
-                    i
-                    for i, c in enumerate(nb.cells)
-                    if first and c.cell_type == earlier.cell_type and _first_line(c.source) == first
-                ]
-                if matches:
-                    position = matches[-1] + 1
-                    break
-            cell = self.missing_cell_transform(
-                source_cells[order[grade_cell.name]],
-                grade_cell.max_score,
-                is_solution=grade_cell.name in solution_ids,
-            )
-            nb.cells.insert(position, nbformat.from_dict(cell))
-        return nb, resources
-
-
-def hardening_config(
-    *,
-    memory_limit: int = DEFAULT_MEMORY_LIMIT,
-    sandbox: bool = True,
-    guard: bool = True,
-    max_output_bytes: int = 2 * 1024 * 1024,
-) -> Config:
-    """nbgrader configuration that swaps Execute for :class:`GuardedExecute`."""
-    from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (
-        AssignLatePenalties,
-        CheckCellMetadata,
-        ClearOutput,
-        IgnorePattern,
-        LimitOutput,
-        OverwriteKernelspec,
-        SaveAutoGrades,
-    )
-
-    c = Config()
-    c.Autograde.sanitize_preprocessors = [
-        ClearOutput,
-        SafeDeduplicateIds,
-        OverwriteKernelspec,
-        SafeOverwriteCells,
-        CheckCellMetadata,
-    ]
-    c.Autograde.autograde_preprocessors = [
-        GuardedExecute,
-        IgnorePattern,
-        ClearMetadataPreprocessor,
-        LimitOutput,
-        SaveAutoGrades,
-        AssignLatePenalties,
-        CheckCellMetadata,
-    ]
-    c.GuardedExecute.memory_limit = memory_limit
-    c.GuardedExecute.sandbox = sandbox
-    c.GuardedExecute.guard = guard
-    c.GuardedExecute.max_output_bytes = max_output_bytes
-    c.SafeOverwriteCells.add_missing_cells = True
-    return c

@@ -16,6 +16,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from autograde.grading.results import HandIn
+
 #: A student id: letters, digits, '.', '_', '-', starting with a letter or digit.
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -27,17 +29,6 @@ MAX_COMPRESSION_RATIO = 200
 
 class SubmissionError(ValueError):
     """The class as a whole cannot be read (not a folder or zip, unsafe zip)."""
-
-
-@dataclass
-class HandIn:
-    """One notebook of one student: a readable file, or why it cannot be graded."""
-
-    student_id: str
-    notebook: str
-    path: Path | None = None
-    status: str = "ok"  # ok | missing | invalid
-    problem: str = ""
 
 
 @dataclass
@@ -199,18 +190,17 @@ def collect(source: Path, stems: list[str], workdir: Path) -> Class:
         for stem in stems:
             nb_path = entry / f"{stem}.ipynb"
             if nb_path.is_symlink():
-                hand_ins[stem] = HandIn(
-                    sid, stem, status="invalid", problem="the notebook is a symbolic link"
-                )
+                hand_ins[stem] = HandIn(sid, stem, "invalid", "the notebook is a symbolic link")
             elif not nb_path.exists():
-                hand_ins[stem] = HandIn(sid, stem, status="missing", problem=_missing(entry, stem))
+                hand_ins[stem] = HandIn(sid, stem, "missing", _missing(entry, stem))
             elif not nb_path.is_file():
-                hand_ins[stem] = HandIn(sid, stem, status="invalid", problem="not a regular file")
+                hand_ins[stem] = HandIn(sid, stem, "invalid", "not a regular file")
             else:
                 copy = workdir / "students" / sid / f"{stem}.ipynb"
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(nb_path, copy)
                 problem = validate_notebook(copy)
-                hand_ins[stem] = HandIn(sid, stem, copy, "invalid" if problem else "ok", problem)
+                status = "invalid" if problem else "ok"
+                hand_ins[stem] = HandIn(sid, stem, status, problem, path=str(copy))
         result.hand_ins[sid] = hand_ins
     return result

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograde.coursefolder import RELEASE_DIR, SOLUTIONS_DIR, CourseFolder, course_stems
+from autograde.release.coursefolder import RELEASE_DIR, SOLUTIONS_DIR, CourseFolder, course_stems
 
 
 def generate_releases(stems: list[str], solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:

@@ -20,7 +20,7 @@ change made *while* the tests ran, e.g. by the student's function when the tests
 means the cell's verdict cannot be trusted). Known limits: a student thread that keeps
 patching, or patching C memory through ``ctypes``, is beyond what a same-process guard can do.
 
-Run as ``python -m autograde.kernel_guard -f CONNECTION_FILE`` (the grader does this).
+Run as ``python -m autograde.hardening.kernel_guard -f CONNECTION_FILE`` (the grader does this).
 """
 
 from __future__ import annotations

@@ -18,12 +18,10 @@ from pathlib import Path
 from traitlets.config import Config
 
 from autograde import course_root
+from autograde.grading.results import DEFAULT_CELL_TIMEOUT
 
 SOLUTIONS_DIR = course_root() / "solutions"
 RELEASE_DIR = course_root() / "nbs"
-
-#: Seconds a single cell may run while autograding before it is interrupted.
-DEFAULT_CELL_TIMEOUT = 120
 
 
 def course_stems(solutions: Path = SOLUTIONS_DIR) -> list[str]:
@@ -46,7 +44,7 @@ def nbgrader_config(root: Path, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Con
     # Students see which check failed and why, never the hidden tests' code.
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
-        "autograde.feedback.RedactHiddenTests",
+        "autograde.grading.feedback.RedactHiddenTests",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
     return c

@@ -2,7 +2,7 @@
 
 A student's notebook is untrusted code. Each grading kernel is started as
 
-    python -m autograde.sandbox --memory BYTES --file-size BYTES -- bwrap ... -- KERNEL
+    python -m autograde.hardening.sandbox --memory BYTES --file-size BYTES -- bwrap ... -- KERNEL
 
 ``--memory`` sets ``RLIMIT_AS`` (address space; a memory bomb gets ``MemoryError`` or dies),
 ``--file-size`` sets ``RLIMIT_FSIZE`` (no filling the disk), then the process execs
@@ -34,10 +34,6 @@ from pathlib import Path
 
 #: Default address-space limit per kernel: torch maps a lot of virtual memory at import.
 DEFAULT_MEMORY_LIMIT = 6 * 1024**3
-#: Environment variables the grader reads: the kernel memory limit ("4G") and "0" to turn
-#: bubblewrap off (``nn-course autograde --memory-limit`` / ``--no-sandbox`` set them).
-MEMORY_ENV = "NN_COURSE_KERNEL_MEMORY"
-SANDBOX_ENV = "NN_COURSE_SANDBOX"
 #: Default largest file a kernel may write.
 DEFAULT_FILE_SIZE_LIMIT = 256 * 1024**2
 
@@ -123,7 +119,7 @@ class SandboxSpec:
 
     def wrap(self, command: list[str]) -> list[str]:
         """The full command line that runs ``command`` (a kernel) inside this sandbox."""
-        limits = [sys.executable, "-m", "autograde.sandbox"]
+        limits = [sys.executable, "-m", "autograde.hardening.sandbox"]
         limits += ["--memory", str(self.memory_limit), "--file-size", str(self.file_size_limit)]
         if not (self.use_bwrap and sandbox_status()[0]):
             return [*limits, "--", *command]
@@ -162,10 +158,10 @@ def apply_limits(memory: int, file_size: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m autograde.sandbox --memory N --file-size N -- COMMAND...``: limit, then exec."""
+    """``python -m autograde.hardening.sandbox --memory N --file-size N -- COMMAND...``: limit, then exec."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m autograde.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m autograde.hardening.sandbox")
     parser.add_argument("--memory", type=parse_size, default=DEFAULT_MEMORY_LIMIT)
     parser.add_argument("--file-size", type=parse_size, default=DEFAULT_FILE_SIZE_LIMIT)
     parser.add_argument("command", nargs=argparse.REMAINDER)

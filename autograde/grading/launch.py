@@ -1,14 +1,14 @@
-"""Start each student's grading process warm: forked from a server that imported nbgrader once.
+"""Start each student's worker process warm: forked from a server that imported nbgrader once.
 
-Every student is graded by a process of their own (:func:`autograde.pipeline.grade_one`), so
+Every student is graded by a process of their own (:mod:`autograde.grading.student`), so
 whatever one submission does to nbgrader stays with that student. Started cold
-(``python -m autograde.grade_student``), each such process spends about 2 s of CPU importing
+(``python -m autograde.grading.worker``), each such process spends about 2 s of CPU importing
 nbgrader, nbconvert, SQLAlchemy and Jupyter's machinery before it grades anything: for a light
 notebook that is as much as executing it. Here a multiprocessing *forkserver* imports all
 that once (``set_forkserver_preload``) and forks a fresh child per student: still one process
 per student, no state shared between students, but the imports are already done.
 
-:func:`run_grader` is a drop-in for the ``subprocess.run`` that starts a cold grader: it
+:func:`run_worker` is a drop-in for the ``subprocess.run`` that starts a cold grader: it
 returns a ``CompletedProcess`` (exit code, stderr) and raises ``subprocess.TimeoutExpired``.
 It starts cold where forking is unavailable or not allowed (not POSIX, inside a daemonic
 process such as a Dask worker), or when ``NN_COURSE_COLD_START=1``.
@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 
 COLD_ENV = "NN_COURSE_COLD_START"
-PRELOAD = ["autograde.grade_student", "autograde.safe_execute", "nbgrader.apps"]
+PRELOAD = ["autograde.grading.worker", "autograde.hardening.execute", "nbgrader.apps"]
 
 _context = None
 _lock = threading.Lock()
@@ -68,26 +68,26 @@ def _main_not_rerun():
 
 
 def _child(request: str, workdir: str, env: dict[str, str], stderr_path: str) -> None:
-    """In the forked process: become what ``python -m autograde.grade_student REQ`` would be."""
+    """In the forked process: become what ``python -m autograde.grading.worker REQ`` would be."""
     os.chdir(workdir)
     os.environ.clear()
     os.environ.update(env)
     with open(stderr_path, "ab", buffering=0) as err:
         os.dup2(err.fileno(), 2)
         os.dup2(err.fileno(), 1)
-    from autograde import grade_student
+    from autograde.grading import worker
 
-    code = grade_student.main([request])
+    code = worker.main([request])
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(int(code or 0))
 
 
-def run_grader(
+def run_worker(
     request: Path, workdir: Path, env: dict[str, str], timeout: float
 ) -> subprocess.CompletedProcess:
-    """Run ``autograde.grade_student`` on ``request`` in a process of its own, warm if possible."""
-    command = [sys.executable, "-m", "autograde.grade_student", str(request)]
+    """Run ``autograde.grading.worker`` on ``request`` in a process of its own, warm if possible."""
+    command = [sys.executable, "-m", "autograde.grading.worker", str(request)]
     ctx = _warm_context()
     if ctx is None:
         return subprocess.run(

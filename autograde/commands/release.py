@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograde.coursefolder import course_stems
+from autograde.release.coursefolder import course_stems
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograde.release import out_of_date, release
+    from autograde.release.generate import out_of_date, release
 
     known = course_stems()
     stems = args.stems or known

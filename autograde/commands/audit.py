@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from autograde.coursefolder import DEFAULT_CELL_TIMEOUT
+from autograde.grading.results import DEFAULT_CELL_TIMEOUT
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-from autograde.coursefolder import DEFAULT_CELL_TIMEOUT
+from autograde.grading.results import DEFAULT_CELL_TIMEOUT
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -66,8 +65,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--memory-limit",
         metavar="SIZE",
-        help="address space each grading kernel may use, e.g. 4G (default 6G; also "
-        "NN_COURSE_KERNEL_MEMORY); a memory bomb then fails in its own cell",
+        help="address space each grading kernel may use, e.g. 4G (default 6G; 0 for no limit, "
+        "e.g. on GPU machines); a memory bomb then fails in its own cell",
     )
     p.add_argument(
         "--no-sandbox",
@@ -81,21 +80,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograde.pipeline import grade_class
-    from autograde.sandbox import MEMORY_ENV, SANDBOX_ENV, parse_size
-    from autograde.submissions import SubmissionError
+    from autograde.grading.pipeline import grade_class
+    from autograde.grading.results import GradingSettings
+    from autograde.grading.submissions import SubmissionError
+    from autograde.hardening.sandbox import DEFAULT_MEMORY_LIMIT, parse_size
 
     try:
-        # the grading processes (local or Dask workers started from here) read these
-        if args.memory_limit:
-            os.environ[MEMORY_ENV] = str(parse_size(args.memory_limit))
-        if args.no_sandbox:
-            os.environ[SANDBOX_ENV] = "0"
+        settings = GradingSettings(
+            cell_timeout=args.cell_timeout,
+            memory_limit=parse_size(args.memory_limit)
+            if args.memory_limit
+            else DEFAULT_MEMORY_LIMIT,
+            sandbox=not args.no_sandbox,
+        )
         report = grade_class(
             args.submissions,
             args.out,
             stems=args.notebooks,
-            cell_timeout=args.cell_timeout,
+            settings=settings,
             keep_workdir=args.keep_work,
             progress=not args.quiet,
             workers=args.workers,

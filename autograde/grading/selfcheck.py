@@ -1,4 +1,4 @@
-"""``nn-course check NOTEBOOK``: a student's self-check before handing in.
+"""The student's self-check (``nn-course check NOTEBOOK``): run a copy, summarise the tests.
 
 Runs the notebook top to bottom in a fresh kernel (as the grader would: fast mode, each cell
 with a time limit; the file itself is not changed) and prints one line per exercise: whether
@@ -8,11 +8,9 @@ tests run; the grader adds hidden ones, so passing here is necessary, not suffic
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,60 +129,3 @@ def execute(path: Path, timeout: int = DEFAULT_TIMEOUT, fast: bool = True, progr
         else:
             os.environ["NN_COURSE_FAST"] = env_before
     return nb
-
-
-def table(exercises: list[Exercise]) -> str:
-    lines = [f"{'exercise':<26} {'result':<9} {'points':>6}  why"]
-    for ex in exercises:
-        lines.append(f"{ex.name:<26} {ex.status:<9} {ex.points:>6g}  {ex.why}"[:160].rstrip())
-    earned = sum(ex.earned for ex in exercises if ex.status == "passed")
-    total = sum(ex.points for ex in exercises)
-    lines.append(
-        f"{'total':<26} {'':<9} {total:>6g}  tests passed for {earned:g} of {total:g} points"
-    )
-    return "\n".join(lines)
-
-
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "check",
-        help="run a notebook's tests and print a table of exercises, passed or not",
-        description=(
-            "Run NOTEBOOK top to bottom in a fresh kernel, as the grader would (fast mode; the "
-            "file is not changed), and print a table: each exercise, whether its tests passed "
-            "(or why not), and the points it is worth. In a student copy only the visible "
-            "tests run; the grader adds hidden ones. Exits 0 when every test passed."
-        ),
-    )
-    p.add_argument("notebook", type=Path, metavar="NOTEBOOK")
-    p.add_argument(
-        "--full", action="store_true", help="run heavy steps (training) at full size, not fast"
-    )
-    p.add_argument(
-        "--timeout",
-        type=int,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"seconds one cell may run (default {DEFAULT_TIMEOUT})",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=run)
-
-
-def run(args: argparse.Namespace) -> int:
-    from autograde.submissions import validate_notebook
-
-    path = args.notebook
-    problem = validate_notebook(path) if path.is_file() else "no such file"
-    if problem:
-        print(f"nn-course check: {path}: {problem}", file=sys.stderr)
-        return 2
-    start = time.perf_counter()
-    nb = execute(path.resolve(), args.timeout, fast=not args.full, progress=not args.quiet)
-    exercises = summarise(nb)
-    if not exercises:
-        print(f"nn-course check: {path} has no graded exercises (not a course notebook?)")
-        return 2
-    print(table(exercises))
-    print(f"ran {path} in {time.perf_counter() - start:.0f} s")
-    return 0 if all(ex.status == "passed" for ex in exercises) else 1

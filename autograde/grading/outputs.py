@@ -1,0 +1,72 @@
+"""The files a graded class leaves in OUT: ``grades.csv``, ``exercises.csv``, ``feedback/``.
+
+``grades.csv``: one row per student and course notebook (student_id, notebook, score,
+max_score, status, message). ``exercises.csv``: one row per graded cell (student_id, notebook,
+grade_id, score, max_score, message: the first line of its error when it lost points).
+``feedback/<student_id>/<notebook>.html``: nbgrader's feedback page, or a page saying why there
+is none (not handed in, not a notebook, grading failed).
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+from pathlib import Path
+
+from autograde.grading.results import Row
+
+GRADES_COLUMNS = ["student_id", "notebook", "score", "max_score", "status", "message"]
+EXERCISE_COLUMNS = ["student_id", "notebook", "grade_id", "score", "max_score", "message"]
+
+
+def fallback_feedback(row: Row) -> str:
+    """The feedback page of a notebook nbgrader gave none for."""
+    what = {
+        "missing": "was not handed in",
+        "invalid": "could not be graded",
+        "error": "could not be graded completely",
+    }.get(row.status, row.status)
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(row.notebook)}: {html.escape(row.student_id)}</title></head><body>"
+        f"<h1>{html.escape(row.notebook)}</h1><p>Student: {html.escape(row.student_id)}</p>"
+        f"<p>This notebook {what}. Score: {row.score:g} / {row.max_score:g}.</p>"
+        f"<pre>{html.escape(row.message)}</pre></body></html>"
+    )
+
+
+def write_outputs(rows: list[Row], out: Path) -> None:
+    """grades.csv, exercises.csv and feedback/<id>/<nb>.html for ``rows``, sorted by student."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = sorted(rows, key=lambda r: (r.student_id, r.notebook))
+    with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(GRADES_COLUMNS)
+        for r in rows:
+            message = r.message.replace("\n", " ")[:500]
+            writer.writerow(
+                [r.student_id, r.notebook, f"{r.score:g}", f"{r.max_score:g}", r.status, message]
+            )
+    with open(out / "exercises.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(EXERCISE_COLUMNS)
+        for r in rows:
+            for c in r.cells:
+                message = c.message if c.score < c.max_score else ""
+                writer.writerow(
+                    [
+                        r.student_id,
+                        r.notebook,
+                        c.grade_id,
+                        f"{c.score:g}",
+                        f"{c.max_score:g}",
+                        message,
+                    ]
+                )
+    for r in rows:
+        target = out / "feedback" / r.student_id / f"{r.notebook}.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if r.feedback_html:
+            target.write_bytes(r.feedback_html)
+        else:
+            target.write_text(fallback_feedback(r), encoding="utf-8")

@@ -1,0 +1,88 @@
+"""Grade a whole class: collect, template, executor, outputs.
+
+    report = grade_class(Path("hand-ins.zip"), Path("out"))
+
+In call order: :func:`~autograde.grading.submissions.collect` reads the class (folder or zip)
+into a scratch folder; :func:`prepare_template` builds the nbgrader course folder every
+student's grading starts from; an executor (:mod:`autograde.grading.executors`) grades each
+student in a process and folder of their own; :func:`~autograde.grading.outputs.write_outputs`
+writes ``grades.csv``, ``exercises.csv`` and ``feedback/``. Nothing is written into the
+submissions or outside ``out`` and the scratch folder, which is removed at the end.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from autograde.grading.executors import make_executor
+from autograde.grading.outputs import write_outputs
+from autograde.grading.results import (
+    DEFAULT_CELL_TIMEOUT,
+    GradingSettings,
+    Report,
+    Row,
+    StudentJob,
+)
+from autograde.grading.submissions import Class, collect
+from autograde.release.coursefolder import SOLUTIONS_DIR, CourseFolder, course_stems
+
+
+def prepare_template(
+    root: Path,
+    stems: list[str],
+    solutions: Path = SOLUTIONS_DIR,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+) -> dict[str, float]:
+    """Build the course folder every student's grading starts from; returns max score per stem."""
+    folder = CourseFolder.create(root, stems, solutions, cell_timeout)
+    for stem in stems:
+        folder.generate(stem)
+    with folder.api().gradebook as gb:
+        return {stem: float(gb.find_notebook(stem, stem).max_score) for stem in stems}
+
+
+def grade_class(
+    submissions: Path,
+    out: Path,
+    *,
+    stems: list[str] | None = None,
+    solutions: Path = SOLUTIONS_DIR,
+    settings: GradingSettings | None = None,
+    keep_workdir: bool = False,
+    progress: bool = True,
+    workers: int = 1,
+    scheduler: str | None = None,
+) -> Report:
+    """Grade every student in ``submissions`` (folder or zip) into ``out``.
+
+    ``workers`` students are graded at once on this machine, or every student is a task on the
+    Dask scheduler at ``scheduler``; the outputs are the same files either way.
+    """
+    settings = settings or GradingSettings()
+    executor = make_executor(workers, scheduler)
+    submissions, out = Path(submissions).resolve(), Path(out).resolve()
+    if out == submissions or submissions in out.parents and submissions.is_dir():
+        raise ValueError("--out must not be inside the submissions folder (it is never written to)")
+    stems = stems or course_stems(solutions)
+    work = Path(tempfile.mkdtemp(prefix="nn-course-grading-"))
+    try:
+        klass: Class = collect(submissions, stems, work)
+        template = work / "template"
+        max_scores = prepare_template(template, stems, solutions, settings.cell_timeout)
+        jobs = [
+            StudentJob(sid, tuple(klass.hand_ins[sid][stem] for stem in stems))
+            for sid in klass.students
+        ]
+        rows: list[Row] = executor.grade(
+            template, jobs, max_scores, settings, work / "students-work", progress
+        )
+        write_outputs(rows, out)
+        return Report(rows, klass.warnings, out)
+    finally:
+        if keep_workdir:
+            print(f"kept the grading folder {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)

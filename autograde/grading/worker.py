@@ -1,0 +1,181 @@
+"""The worker: one student graded in a course folder of their own, ``python -m
+autograde.grading.worker REQUEST`` (started warm by :mod:`autograde.grading.launch`).
+
+Each student is graded by a separate process, so whatever a submission does to nbgrader (or to
+the Python that runs it) stays with that student. The request is a JSON file naming the
+prepared template course folder, the student, their valid notebooks, a scratch folder and the
+:class:`~autograde.grading.results.GradingSettings`; the answer is ``result.json`` in that
+folder: one :class:`~autograde.grading.results.NotebookResult` per notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import sys
+import traceback
+from dataclasses import asdict
+from pathlib import Path
+
+from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
+from autograde.hardening.notes import read_notes
+from autograde.hardening.sandbox import UNSANDBOXED_WARNING, sandbox_status
+from autograde.release.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(str(text).strip().splitlines()[-lines:])
+
+
+def _failure(outcome: dict) -> str:
+    """Why nbgrader gave up on a notebook: the last exception its log or error names."""
+    text = str(outcome.get("error") or outcome.get("log") or "")
+    errors = re.findall(r"^\s*([A-Za-z_.]*(?:Error|Exception): .+)$", text, flags=re.M)
+    errors = [e for e in errors if "NbGraderException" not in e]
+    if errors:
+        return f"nbgrader could not grade this notebook: {errors[-1].strip()}"
+    return _tail(text or "autograde failed")
+
+
+def _api(root: Path, settings: GradingSettings, notes_path: Path):
+    """nbgrader's API for the student's course folder, with the hardened steps."""
+    from nbgrader.apps import NbGraderAPI
+
+    from autograde.hardening.preprocessors import hardening_config
+
+    config = nbgrader_config(root, settings.cell_timeout)
+    config.merge(
+        hardening_config(
+            notes_path=notes_path,
+            release_dir=root / "release",
+            memory_limit=settings.memory_limit,
+            sandbox=settings.sandbox,
+        )
+    )
+    return NbGraderAPI(config=config)
+
+
+def grade(
+    template: Path,
+    student_id: str,
+    notebooks: dict[str, str],
+    workdir: Path,
+    settings: GradingSettings,
+) -> list[NotebookResult]:
+    """Autograde and write feedback for each of ``notebooks`` (stem -> path)."""
+    root = workdir / "course"
+    if root.exists():
+        shutil.rmtree(root)
+    shutil.copytree(template, root)
+    for stem, path in notebooks.items():
+        dest = root / "submitted" / student_id / stem / f"{stem}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
+
+    notes_path = workdir / "notes.jsonl"
+    api = _api(root, settings, notes_path)
+    with api.gradebook as gb:
+        gb.update_or_create_student(student_id)
+
+    results = []
+    for stem in notebooks:
+        with quiet_nbgrader(), _cwd(root):
+            outcome = api.autograde(stem, student_id, force=True, create=True)
+        result = NotebookResult(stem, "graded" if outcome["success"] else "error")
+        result.notes = read_notes(notes_path, stem)
+        if not outcome["success"]:
+            result.notes.append(_failure(outcome))
+        _read_scores(api, root, stem, student_id, result)
+        if result.status == "graded":
+            with quiet_nbgrader(), _cwd(root):
+                fb = api.generate_feedback(stem, student_id, force=True)
+            html = root / "feedback" / student_id / stem / f"{stem}.html"
+            if fb["success"] and html.is_file():
+                result.feedback = str(html)
+            else:
+                result.notes.append(_tail(fb.get("error") or fb.get("log") or "feedback failed"))
+        results.append(result)
+    return results
+
+
+def _read_scores(api, root: Path, stem: str, student_id: str, result: NotebookResult) -> None:
+    from nbgrader.api import MissingEntry
+
+    with api.gradebook as gb:
+        result.max_score = float(gb.find_notebook(stem, stem).max_score)
+        try:
+            nb = gb.find_submission_notebook(stem, stem, student_id)
+        except MissingEntry:
+            return
+        result.score = float(nb.score or 0.0)
+        errors = _cell_errors(root / "autograded" / student_id / stem / f"{stem}.ipynb")
+        result.cells = sorted(
+            (
+                CellGrade(g.name, float(g.score or 0.0), float(g.max_score), errors.get(g.name, ""))
+                for g in nb.grades
+            ),
+            key=lambda c: c.grade_id,
+        )
+
+
+def _cell_errors(path: Path) -> dict[str, str]:
+    """grade id -> the first line of that cell's error output, from the autograded notebook."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    errors = {}
+    for cell in nb.get("cells", []):
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        for out in cell.get("outputs", []) if grade_id else []:
+            if out.get("output_type") == "error":
+                text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".strip()
+                errors[grade_id] = text.splitlines()[0][:300] if text else ""
+                break
+    return errors
+
+
+def _sandbox_report(settings: GradingSettings) -> tuple[bool, str]:
+    """(sandboxed, what to tell the instructor)."""
+    usable, why = sandbox_status()
+    if not settings.sandbox:
+        return False, (
+            "student notebooks ran WITHOUT the bubblewrap sandbox, as asked (--no-sandbox): "
+            "only memory and file-size limits applied"
+        )
+    if not usable:
+        return False, f"{UNSANDBOXED_WARNING} ({why})"
+    return True, why
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    request = json.loads(Path(argv[0]).read_text())
+    workdir = Path(request["workdir"])
+    try:
+        settings = GradingSettings.from_dict(request.get("settings", {}))
+        logging.getLogger("traitlets").setLevel(logging.ERROR)
+        results = grade(
+            Path(request["template"]),
+            request["student_id"],
+            request["notebooks"],
+            workdir,
+            settings,
+        )
+        sandboxed, why = _sandbox_report(settings)
+        payload = {
+            "ok": True,
+            "results": [asdict(r) for r in results],
+            "sandbox": why,
+            "sandboxed": sandboxed,
+        }
+    except Exception:  # noqa: BLE001 - report everything to the parent, which carries on
+        payload = {"ok": False, "error": traceback.format_exc()}
+    (workdir / "result.json").write_text(json.dumps(payload, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
