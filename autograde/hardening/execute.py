@@ -4,7 +4,7 @@
 (``c.Autograde.autograde_preprocessors``, see :func:`hardening_config`). For each notebook it
 
 - starts the kernel with :class:`SandboxedKernelManager`: ``autograde.hardening.kernel_guard`` under
-  bubblewrap and resource limits (:mod:`autograde.sandbox`), talking over IPC sockets in a
+  bubblewrap and resource limits (:mod:`autograde.hardening.sandbox`), talking over IPC sockets in a
   private folder, with a scrubbed environment;
 - asks the kernel's guard, before every test cell, to put back whatever the student's code
   monkeypatched (numpy, torch, course, builtins, IPython's machinery) and to re-run the
@@ -69,7 +69,7 @@ GUARDED_TOPS = ("numpy", "torch", "course")
 
 
 class SandboxedKernelManager(AsyncKernelManager):
-    """Starts ``autograde.hardening.kernel_guard`` inside :class:`~autograde.sandbox.SandboxSpec`."""
+    """Starts ``autograde.hardening.kernel_guard`` inside :class:`~autograde.hardening.sandbox.SandboxSpec`."""
 
     def __init__(self, *, sandbox: SandboxSpec, guard_env: dict[str, str], **kwargs: Any):
         super().__init__(**kwargs)
