@@ -64,13 +64,28 @@ def _to_array(value: Any, what: str) -> np.ndarray:
     return array
 
 
+#: NumPy scalar types that stand for a Python type wherever a statement asks for that type.
+_SCALAR_EQUIVALENTS: dict[type, tuple[type, ...]] = {
+    bool: (np.bool_,),
+    int: (np.integer,),
+    float: (np.floating,),
+    complex: (np.complexfloating,),
+}
+
+
+def _type_name(t: type) -> str:
+    module = getattr(t, "__module__", "builtins")
+    return t.__name__ if module == "builtins" else f"{module.split('.')[0]}.{t.__name__}"
+
+
 def expect_type(value: Any, types: type | tuple[type, ...], what: str) -> None:
-    """Check ``isinstance(value, types)``."""
-    if not _isinstance(value, types):
-        names = (
-            " or ".join(t.__name__ for t in types) if _isinstance(types, tuple) else types.__name__
-        )
-        _fail(what, f"expected {names}, got {type(value).__name__}")
+    """Check ``isinstance(value, types)``; a NumPy scalar counts as its Python type
+    (``np.bool_`` as ``bool``, ``np.int64`` as ``int``, ``np.float32`` as ``float``)."""
+    wanted = types if _isinstance(types, tuple) else (types,)
+    accepted = wanted + tuple(e for t in wanted for e in _SCALAR_EQUIVALENTS.get(t, ()))
+    if not _isinstance(value, accepted):
+        names = " or ".join(_type_name(t) for t in wanted)
+        _fail(what, f"expected {names}, got {_type_name(type(value))}")
 
 
 def expect_shape(value: Any, shape: tuple[int, ...], what: str) -> None:

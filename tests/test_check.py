@@ -78,3 +78,46 @@ def test_course_notebook_01(folder, code, marker, capsys):
     assert main(["check", str(path), "--quiet"]) == code
     out = capsys.readouterr().out
     assert marker in out and f"{total:g}  tests passed" in out
+
+
+def test_the_table_says_how_many_points_hidden_tests_also_guard():
+    from autograde.commands.check import table
+    from autograde.grading.selfcheck import Exercise, TestCell
+
+    exercises = [
+        Exercise("f", tests=[TestCell("f_test", 2, True, hidden=True)]),
+        Exercise("g", tests=[TestCell("g_test", 3, True)]),
+    ]
+    out = table(exercises)
+    assert "5 of 5 points" in out
+    assert "more cases to 1 of these exercises (2 of the 5 points" in out
+
+
+def _answered_release(stem: str) -> nbformat.NotebookNode:
+    """The released notebook with every answer cell filled in as in solutions/."""
+    released = nbformat.read(str(RELEASE_DIR / f"{stem}.ipynb"), as_version=4)
+    answers = {
+        c.metadata["nbgrader"]["grade_id"]: c.source
+        for c in nbformat.read(str(SOLUTIONS_DIR / f"{stem}.ipynb"), as_version=4).cells
+        if c.metadata.get("nbgrader", {}).get("solution")
+    }
+    for cell in released.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return released
+
+
+@pytest.mark.slow
+def test_a_flipped_conv1d_kernel_is_caught_by_the_students_check(tmp_path, capsys):
+    nb = _answered_release("04_convolution")
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "conv1d")
+    assert "x[i : i + m] @ w" in cell.source
+    cell.source = cell.source.replace("x[i : i + m] @ w", "x[i : i + m] @ w[::-1]")
+    path = tmp_path / "04_convolution.ipynb"
+    nbformat.write(nb, str(path))
+    assert main(["check", str(path), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("conv1d "))
+    assert "failed" in row and "asymmetric" in row
+    assert "hidden tests: the grader adds more cases" in out

@@ -94,3 +94,19 @@ def test_forbid_calls_sees_python_functions_through_aliases_and_c_builtins():
             torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2))
     with checks.forbid_calls(reference):
         (lambda x: x + 1)(1)  # an own implementation passes
+
+
+@pytest.mark.parametrize(
+    ("value", "wanted"),
+    [(np.bool_(False), bool), (np.int64(3), int), (np.int8(-1), int), (np.float32(0.5), float)],
+)
+def test_numpy_scalars_count_as_their_python_type(value, wanted):
+    checks.expect_type(value, wanted, "answer")
+    checks.expect_type(value, (str, wanted), "answer")
+
+
+def test_a_wrong_type_is_named_unambiguously():
+    with pytest.raises(checks.CheckFailed, match="expected int, got numpy.float64"):
+        checks.expect_type(np.float64(1.0), int, "count")
+    with pytest.raises(checks.CheckFailed, match="expected bool, got str"):
+        checks.expect_type("yes", bool, "answer")

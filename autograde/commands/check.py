@@ -19,6 +19,14 @@ def table(exercises: list[Exercise]) -> str:
     lines.append(
         f"{'total':<26} {'':<9} {total:>6g}  tests passed for {earned:g} of {total:g} points"
     )
+    hidden = [ex for ex in exercises if ex.hidden_points]
+    if hidden:
+        guarded = sum(ex.hidden_points for ex in hidden)
+        lines.append(
+            f"hidden tests: the grader adds more cases to {len(hidden)} of these exercises "
+            f"({guarded:g} of the {total:g} points depend on them too): passing the tests here "
+            "does not guarantee those points"
+        )
     return "\n".join(lines)
 
 

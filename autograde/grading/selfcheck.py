@@ -14,6 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograde.release.hidden_marker import HIDDEN_MARKER
+
 DEFAULT_TIMEOUT = 300
 
 
@@ -23,6 +25,7 @@ class TestCell:
     points: float
     passed: bool
     why: str = ""
+    hidden: bool = False  # the grader adds hidden tests to this cell
 
 
 @dataclass
@@ -39,6 +42,11 @@ class Exercise:
     @property
     def earned(self) -> float:
         return sum(t.points for t in self.tests if t.passed)
+
+    @property
+    def hidden_points(self) -> float:
+        """Points of this exercise's test cells to which the grader adds hidden tests."""
+        return sum(t.points for t in self.tests if t.hidden)
 
 
 def _source(cell) -> str:
@@ -86,7 +94,13 @@ def summarise(nb) -> list[Exercise]:
                 order.append(owner)
             problem = _problem(cell)
             exercises[owner].tests.append(
-                TestCell(gid, float(meta.get("points", 0) or 0), not problem, problem)
+                TestCell(
+                    gid,
+                    float(meta.get("points", 0) or 0),
+                    not problem,
+                    problem,
+                    HIDDEN_MARKER in _source(cell),
+                )
             )
     for ex in exercises.values():
         if ex.status == "passed" and not ex.tests:

@@ -41,6 +41,10 @@ def nbgrader_config(root: Path, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Con
     c.Execute.interrupt_on_timeout = True
     c.Execute.allow_errors = True
     c.NbGrader.logfile = ""
+    # The student copy says where hidden tests run (nn-course check counts their points).
+    from autograde.release.hidden_marker import generate_preprocessors  # imports nbgrader
+
+    c.GenerateAssignment.preprocessors = generate_preprocessors()
     # Students see which check failed and why, never the hidden tests' code.
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
