@@ -71,9 +71,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--no-sandbox",
         action="store_true",
-        help="run kernels without bubblewrap even where it works (they can then read and "
-        "write whatever this user can); by default they are sandboxed, with a warning where "
-        "bubblewrap is missing",
+        help="run kernels without bubblewrap (they can then read and write whatever this "
+        "user can); by default grading stops with the reason where the sandbox cannot start",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
@@ -83,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     from autograde.grading.pipeline import grade_class
     from autograde.grading.results import GradingSettings
     from autograde.grading.submissions import SubmissionError
-    from autograde.hardening.sandbox import DEFAULT_MEMORY_LIMIT, parse_size
+    from autograde.hardening.sandbox import DEFAULT_MEMORY_LIMIT, SandboxUnavailable, parse_size
 
     try:
         settings = GradingSettings(
@@ -103,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
         )
-    except (SubmissionError, ValueError, FileNotFoundError) as exc:
+    except (SubmissionError, SandboxUnavailable, ValueError, FileNotFoundError) as exc:
         print(f"nn-course autograde: {exc}", file=sys.stderr)
         return 2
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])

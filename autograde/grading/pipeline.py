@@ -27,6 +27,7 @@ from autograde.grading.results import (
     StudentJob,
 )
 from autograde.grading.submissions import Class, collect
+from autograde.hardening.sandbox import require_sandbox
 from autograde.release.coursefolder import SOLUTIONS_DIR, CourseFolder, course_stems
 
 
@@ -62,6 +63,8 @@ def grade_class(
     Dask scheduler at ``scheduler``; the outputs are the same files either way.
     """
     settings = settings or GradingSettings()
+    if settings.sandbox:
+        require_sandbox()  # fails closed, before anything is collected or graded
     executor = make_executor(workers, scheduler)
     submissions, out = Path(submissions).resolve(), Path(out).resolve()
     if out == submissions or submissions in out.parents and submissions.is_dir():

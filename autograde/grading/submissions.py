@@ -13,6 +13,7 @@ import re
 import shutil
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -50,10 +51,12 @@ def _safe_member(name: str) -> PurePosixPath | None:
     return path
 
 
-def extract_zip(archive: Path, dest: Path) -> list[str]:
+def extract_zip(archive: Path, dest: Path, damaged: dict[Path, str] | None = None) -> list[str]:
     """Extract ``archive`` into ``dest`` member by member; returns warnings for skipped ones.
 
-    Raises :class:`SubmissionError` for a zip bomb (too many members, too large in total, or
+    A member that cannot be read back (its CRC or size lies, an unknown compression, a
+    password) is refused alone: it is left out, named in a warning and, in ``damaged``,
+    mapped to the reason by the path it would have had. Raises :class:`SubmissionError` for a zip bomb (too many members, too large in total, or
     a suspicious compression ratio) or a file that is not a zip.
     """
     warnings: list[str] = []
@@ -97,8 +100,21 @@ def extract_zip(archive: Path, dest: Path) -> list[str]:
                 continue
             target = dest.joinpath(*path.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as out:
-                shutil.copyfileobj(src, out, length=1024 * 1024)
+            try:
+                with zf.open(info) as src, open(target, "wb") as out:
+                    shutil.copyfileobj(src, out, length=1024 * 1024)
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                zlib.error,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
+                target.unlink(missing_ok=True)
+                why = f"its zip member is damaged and was refused ({exc})"
+                warnings.append(f"refused {info.filename!r}: damaged in the zip ({exc})")
+                if damaged is not None:
+                    damaged[target.resolve()] = why
     return warnings
 
 
@@ -130,20 +146,29 @@ def validate_notebook(path: Path) -> str:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
         return f"the file is not valid notebook JSON ({exc.msg} at line {exc.lineno})"
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+    if not isinstance(nb, dict):
+        return "the file is JSON but not a Jupyter notebook (no list of cells)"
+    if nb.get("nbformat") == 3 and isinstance(nb.get("worksheets"), list):
+        return ""  # the old format: converted before grading, with a note
+    if not isinstance(nb.get("cells"), list):
         return "the file is JSON but not a Jupyter notebook (no list of cells)"
     if nb.get("nbformat") != 4:
-        return f"unsupported notebook format version {nb.get('nbformat')!r} (expected 4)"
+        return f"unsupported notebook format version {nb.get('nbformat')!r} (expected 3 or 4)"
     return ""
 
 
-def _missing(folder: Path, stem: str) -> str:
-    """Why a notebook counts as not handed in, naming look-alikes (``01_neurons (1).ipynb``)."""
+def _look_alikes(folder: Path, stem: str) -> list[str]:
+    """Other notebooks in ``folder`` that look like ``stem`` (``01_neurons (1).ipynb``)."""
     try:
         names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".ipynb")
     except OSError:
         names = []
-    look_alikes = [n for n in names if n.lower().startswith(stem.lower()[:2])]
+    return [n for n in names if n.lower().startswith(stem.lower()[:2]) and n != f"{stem}.ipynb"]
+
+
+def _missing(folder: Path, stem: str) -> str:
+    """Why a notebook counts as not handed in, naming look-alikes (``01_neurons (1).ipynb``)."""
+    look_alikes = _look_alikes(folder, stem)
     if not look_alikes:
         return "not handed in"
     shown = ", ".join(repr(n) for n in look_alikes[:3])
@@ -163,8 +188,9 @@ def collect(source: Path, stems: list[str], workdir: Path) -> Class:
     incoming = workdir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     result = Class()
+    damaged: dict[Path, str] = {}
     if source.is_file() and source.suffix.lower() == ".zip":
-        result.warnings += extract_zip(source, incoming)
+        result.warnings += extract_zip(source, incoming, damaged)
         root = _class_root(incoming)
     elif source.is_dir():
         root = source
@@ -191,6 +217,8 @@ def collect(source: Path, stems: list[str], workdir: Path) -> Class:
             nb_path = entry / f"{stem}.ipynb"
             if nb_path.is_symlink():
                 hand_ins[stem] = HandIn(sid, stem, "invalid", "the notebook is a symbolic link")
+            elif nb_path.resolve() in damaged:
+                hand_ins[stem] = HandIn(sid, stem, "invalid", damaged[nb_path.resolve()])
             elif not nb_path.exists():
                 hand_ins[stem] = HandIn(sid, stem, "missing", _missing(entry, stem))
             elif not nb_path.is_file():
@@ -202,5 +230,12 @@ def collect(source: Path, stems: list[str], workdir: Path) -> Class:
                 problem = validate_notebook(copy)
                 status = "invalid" if problem else "ok"
                 hand_ins[stem] = HandIn(sid, stem, status, problem, path=str(copy))
+                others = _look_alikes(entry, stem)
+                if others:
+                    result.warnings.append(
+                        f"{sid}: graded {stem}.ipynb; also found "
+                        + ", ".join(repr(n) for n in others[:3])
+                        + ", not graded (only the released name counts)"
+                    )
         result.hand_ins[sid] = hand_ins
     return result

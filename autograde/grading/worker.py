@@ -19,9 +19,10 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 
+from autograde.grading.feedback import lock_down
 from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
-from autograde.hardening.notes import read_notes
-from autograde.hardening.sandbox import UNSANDBOXED_WARNING, sandbox_status
+from autograde.hardening.notes import add_note, read_notes
+from autograde.hardening.sandbox import SandboxUnavailable, require_sandbox
 from autograde.release.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
 
 
@@ -69,35 +70,62 @@ def grade(
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(template, root)
+    notes_path = workdir / "notes.jsonl"
     for stem, path in notebooks.items():
         dest = root / "submitted" / student_id / stem / f"{stem}.ipynb"
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
+        _submit_repaired(Path(path), root / "release" / stem / f"{stem}.ipynb", dest, notes_path)
 
-    notes_path = workdir / "notes.jsonl"
     api = _api(root, settings, notes_path)
     with api.gradebook as gb:
         gb.update_or_create_student(student_id)
 
     results = []
     for stem in notebooks:
-        with quiet_nbgrader(), _cwd(root):
-            outcome = api.autograde(stem, student_id, force=True, create=True)
-        result = NotebookResult(stem, "graded" if outcome["success"] else "error")
-        result.notes = read_notes(notes_path, stem)
-        if not outcome["success"]:
-            result.notes.append(_failure(outcome))
-        _read_scores(api, root, stem, student_id, result)
-        if result.status == "graded":
-            with quiet_nbgrader(), _cwd(root):
-                fb = api.generate_feedback(stem, student_id, force=True)
-            html = root / "feedback" / student_id / stem / f"{stem}.html"
-            if fb["success"] and html.is_file():
-                result.feedback = str(html)
-            else:
-                result.notes.append(_tail(fb.get("error") or fb.get("log") or "feedback failed"))
-        results.append(result)
+        try:
+            results.append(_grade_notebook(api, root, stem, student_id, notes_path))
+        except Exception as exc:  # noqa: BLE001 - one broken notebook costs only itself
+            result = NotebookResult(stem, "error")
+            result.notes = read_notes(notes_path, stem)
+            result.notes.append(f"this notebook could not be graded: {type(exc).__name__}: {exc}")
+            results.append(result)
     return results
+
+
+def _submit_repaired(hand_in: Path, release: Path, dest: Path, notes_path: Path) -> None:
+    """Put the hand-in where nbgrader looks, its structure mended (see hardening.repair)."""
+    from autograde.hardening.repair import repair
+
+    nb, notes = repair(
+        json.loads(hand_in.read_text(encoding="utf-8")),
+        json.loads(release.read_text(encoding="utf-8")),
+    )
+    dest.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
+    for note in notes:
+        add_note(notes_path, dest.stem, note)
+
+
+def _grade_notebook(
+    api, root: Path, stem: str, student_id: str, notes_path: Path
+) -> NotebookResult:
+    """Autograde one notebook and write its feedback."""
+    with quiet_nbgrader(), _cwd(root):
+        outcome = api.autograde(stem, student_id, force=True, create=True)
+    result = NotebookResult(stem, "graded" if outcome["success"] else "error")
+    result.notes = read_notes(notes_path, stem)
+    if not outcome["success"]:
+        result.notes.append(_failure(outcome))
+    _read_scores(api, root, stem, student_id, result)
+    if result.status == "graded":
+        with quiet_nbgrader(), _cwd(root):
+            fb = api.generate_feedback(stem, student_id, force=True)
+        html = root / "feedback" / student_id / stem / f"{stem}.html"
+        if fb["success"] and html.is_file():
+            lock_down(html)
+            result.feedback = str(html)
+        else:
+            result.notes.append(_tail(fb.get("error") or fb.get("log") or "feedback failed"))
+    return result
 
 
 def _read_scores(api, root: Path, stem: str, student_id: str, result: NotebookResult) -> None:
@@ -138,16 +166,13 @@ def _cell_errors(path: Path) -> dict[str, str]:
 
 
 def _sandbox_report(settings: GradingSettings) -> tuple[bool, str]:
-    """(sandboxed, what to tell the instructor)."""
-    usable, why = sandbox_status()
+    """(sandboxed, what to tell the instructor); raises SandboxUnavailable (fails closed)."""
     if not settings.sandbox:
         return False, (
             "student notebooks ran WITHOUT the bubblewrap sandbox, as asked (--no-sandbox): "
             "only memory and file-size limits applied"
         )
-    if not usable:
-        return False, f"{UNSANDBOXED_WARNING} ({why})"
-    return True, why
+    return True, require_sandbox()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = GradingSettings.from_dict(request.get("settings", {}))
         logging.getLogger("traitlets").setLevel(logging.ERROR)
+        sandboxed, why = _sandbox_report(settings)  # before any student code runs
         results = grade(
             Path(request["template"]),
             request["student_id"],
@@ -164,13 +190,14 @@ def main(argv: list[str] | None = None) -> int:
             workdir,
             settings,
         )
-        sandboxed, why = _sandbox_report(settings)
         payload = {
             "ok": True,
             "results": [asdict(r) for r in results],
             "sandbox": why,
             "sandboxed": sandboxed,
         }
+    except SandboxUnavailable as exc:
+        payload = {"ok": False, "error": str(exc)}
     except Exception:  # noqa: BLE001 - report everything to the parent, which carries on
         payload = {"ok": False, "error": traceback.format_exc()}
     (workdir / "result.json").write_text(json.dumps(payload, indent=1))

@@ -30,6 +30,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +47,14 @@ from traitlets import Bool, Integer
 from autograde.hardening import kernel_guard
 from autograde.hardening.authentic import AuthenticCells, grade_id_of
 from autograde.hardening.notes import RecordsNotes, read_notes
-from autograde.hardening.sandbox import DEFAULT_FILE_SIZE_LIMIT, DEFAULT_MEMORY_LIMIT, SandboxSpec
+from autograde.hardening.sandbox import (
+    DEFAULT_FILE_SIZE_LIMIT,
+    DEFAULT_MEMORY_LIMIT,
+    PRIVATE_DISK_LIMIT,
+    SandboxSpec,
+    make_pids_cgroup,
+    remove_cgroup,
+)
 
 #: Environment variables a grading kernel inherits (everything else is dropped).
 KERNEL_ENV_KEEP = (
@@ -114,11 +123,51 @@ class SandboxedKernelManager(AsyncKernelManager):
         env.setdefault("MKL_NUM_THREADS", "1")
         env.update(self.guard_env)
         kw["env"] = env
-        # ipykernel prints its connection banner there; errors still go to stderr
+        # ipykernel prints its connection banner there; errors go to a file of the kernel's
+        # own, never to a descriptor of the grader's
         kw["stdout"] = subprocess.DEVNULL
+        kw["stderr"] = self.stderr_file = open(private / "kernel-stderr.log", "wb")  # noqa: SIM115
+        kw["stdin"] = subprocess.DEVNULL
         # bwrap --new-session puts the kernel in its own session: interrupt by message
         self.kernel_spec.interrupt_mode = "message"
         return command, kw
+
+
+def _folder_bytes(folder: Path) -> int:
+    """Bytes the files under ``folder`` hold on disk (what vanished meanwhile counts 0)."""
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
+class DiskWatch:
+    """Stops a kernel whose private folder outgrows ``limit`` bytes (checked every ``every`` s)."""
+
+    def __init__(self, folder: Path, limit: int, stop: Callable[[], None], every: float = 0.2):
+        self.folder, self.limit, self.stop, self.every = folder, limit, stop, every
+        self.exceeded = False
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="nn-course-disk", daemon=True)
+
+    def __enter__(self) -> DiskWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        while not self._done.wait(self.every):
+            if self.limit > 0 and _folder_bytes(self.folder) > self.limit:
+                self.exceeded = True
+                self.stop()
+                return
 
 
 def _seed_matplotlib_cache(target: Path) -> None:
@@ -212,9 +261,10 @@ class GuardedExecute(RecordsNotes, Execute):
                 memory_limit=self.memory_limit,
                 file_size_limit=self.file_size_limit,
                 use_bwrap=self.sandbox,
+                cgroup=self._cgroup,
             ),
             guard_env={
-                kernel_guard.TOKEN_ENV: self._token,
+                kernel_guard.TOKEN_FILE_ENV: str(self._token_file),
                 kernel_guard.PRELOAD_ENV: ",".join(self._preload),
             },
             kernel_name="python3",
@@ -294,17 +344,28 @@ class GuardedExecute(RecordsNotes, Execute):
             {m for s in imports for m in _imported_modules(s) if m.split(".")[0] in GUARDED_TOPS}
         )
         self._private = _private_folder()
+        self._token_file = self._private / ".guard-token"
+        fd = os.open(self._token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(self._token)
+        self._cgroup = make_pids_cgroup(SandboxSpec(self._private).process_limit)
+        self._disk = DiskWatch(self._private, PRIVATE_DISK_LIMIT, self._kill_kernel)
         try:
             _seed_matplotlib_cache(self._private / ".matplotlib")
             self._write_private_copy(notebook_id)
-            with self.setup_kernel():
+            with self.setup_kernel(), self._disk:
                 assert self.kc is not None
                 info_msg = self.wait_for_reply(self.kc.kernel_info())
+                self._token_file.unlink(missing_ok=True)  # the kernel has read it by now
                 if info_msg:
                     self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
                 self._run_cells(resources)
         finally:
+            stderr_file = getattr(self.km, "stderr_file", None)
+            if stderr_file is not None:
+                stderr_file.close()
             shutil.rmtree(self._private, ignore_errors=True)
+            remove_cgroup(self._cgroup)
         self.set_widgets_metadata()
         notes = read_notes(self.notes_path, notebook_id) if self.notes_path else self._local_notes
         if notes:
@@ -405,8 +466,22 @@ class GuardedExecute(RecordsNotes, Execute):
         if note not in self._local_notes:
             self._local_notes.append(note)
 
+    def _kill_kernel(self) -> None:
+        """Kill the kernel's process tree at once (from the disk watch's thread)."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                process.kill()
+            except OSError:
+                pass
+
     def _why_dead(self, exc: Exception, index: int) -> str:
         label = self._label(index)
+        if self._disk.exceeded:
+            return (
+                f"{label} wrote more than {PRIVATE_DISK_LIMIT // 1024**2} MiB into the "
+                "notebook's folder; the kernel was stopped and the later cells score zero"
+            )
         if isinstance(exc, CellTimeoutError):
             return (
                 f"{label} ran past the {self.timeout} s limit and could not be interrupted; "

@@ -44,7 +44,9 @@ EVICTABLE = ("course",)
 #: Always imported before the snapshot (cheap, and what every test cell uses).
 ALWAYS_PRELOAD = ("numpy", "numpy.testing", "course", "course.checks")
 
-TOKEN_ENV = "NN_GUARD_TOKEN"
+#: Names the file holding the guard token; read and removed at start (never in the environment,
+#: which stays readable in /proc/self/environ).
+TOKEN_FILE_ENV = "NN_GUARD_TOKEN_FILE"
 PRELOAD_ENV = "NN_GUARD_PRELOAD"
 #: Python-level classes of the course's stack whose methods are protected as well.
 EXTRA_CLASSES = ("torch.Tensor", "torch.nn.Module", "torch.nn.Parameter")
@@ -353,12 +355,26 @@ def _preload() -> None:
                 pass
 
 
+def _read_token() -> str:
+    """The guard token, from the file the grader named; the file is removed at once."""
+    path = os.environ.pop(TOKEN_FILE_ENV, "")
+    if not path:
+        return ""
+    try:
+        with open(path, encoding="ascii") as f:
+            token = f.read()
+        os.unlink(path)
+    except OSError:
+        return ""
+    return token
+
+
 class GuardedKernel(IPythonKernel):
     """IPython kernel that answers the grader's guard requests outside of IPython."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._guard_token = os.environ.pop(TOKEN_ENV, "")
+        self._guard_token = _read_token()
         self._guard_snapshot: Snapshot | None = None
         _preload()
         # a guard request must not be reachable by monkeypatching the method later

@@ -359,6 +359,112 @@ print("NET-REACHED", len(reached), reached)
 """
 
 
+#: A student cell that tries, as any user of the grader would, to get privileges back.
+ESCALATE = """\
+import ctypes, os, subprocess
+got = []
+status = open("/proc/self/status").read()
+caps = status.split("CapEff:")[1].split()[0]
+if int(caps, 16):
+    got.append("capabilities " + caps)
+for path in ("/etc/shadow", "/etc/ssh", "/proc/1/root/etc/shadow"):
+    try:
+        open(path, "rb").read(1)
+        got.append(path)
+    except OSError:
+        pass
+for entry in open("/proc/self/environ", "rb").read().split(b"\\0"):
+    name, _, value = entry.decode(errors="replace").partition("=")
+    if value.startswith("/"):
+        if os.path.isfile(value) and not value.startswith(("/usr/", "/etc/")):
+            got.append(f"a file named in the environment: {name}={value}")
+    elif any(word in name.upper() for word in ("TOKEN", "SECRET", "KEY")) and value:
+        got.append("a secret in the environment: " + name)
+for fd in map(int, os.listdir("/proc/self/fd")):
+    try:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        continue
+    if target.startswith("/") and not target.startswith(("/dev/", "/proc/", os.getcwd())):
+        got.append(f"fd {fd} -> {target}")
+libc = ctypes.CDLL(None, use_errno=True)
+MS_REMOUNT, MS_BIND = 32, 4096
+for target in ("/usr", os.path.dirname(__import__("course").__file__)):
+    if libc.mount(b"none", target.encode(), None, MS_REMOUNT | MS_BIND, None) == 0:
+        got.append("remounted " + target)
+CLONE_NEWUSER = 0x10000000
+if libc.unshare(CLONE_NEWUSER) == 0:
+    got.append("a new user namespace")
+print("ESCALATED", len(got), got)
+"""
+
+#: Print the code of every cell the kernel runs, hidden tests included, three ways.
+ECHO_HIDDEN = """\
+import linecache
+ip = get_ipython()
+def echo(info):
+    print("RAW", info.raw_cell)
+    print("IN", ip.user_ns["In"][-1])
+    for name in list(linecache.cache):
+        print("CACHE", "".join(linecache.cache[name][2]))
+ip.events.register("pre_run_cell", echo)
+"""
+
+#: A script in an output: it must not run where an instructor or student opens the feedback.
+SCRIPT_OUTPUT = """\
+from IPython.display import HTML, Javascript, display
+display(HTML("<script>document.title = 'pwned-by-html'</script><b>hi</b>"))
+display(Javascript("document.title = 'pwned-by-js'"))
+"""
+
+#: Fill the kernel's own folder on the host's disk.
+DISK_FILL = """\
+block = b"x" * (8 * 1024 * 1024)
+for i in range(40):
+    with open(f"fill-{i}.bin", "wb") as f:
+        f.write(block)
+        f.flush()
+    __import__("time").sleep(0.05)
+"""
+
+#: Fill the RAM-backed /tmp, then free it again.
+TMP_FILL = """\
+import os
+written = 0
+try:
+    with open("/tmp/fill.bin", "wb") as f:
+        while written < 2 * 1024**3:
+            f.write(b"x" * (16 * 1024 * 1024))
+            f.flush()
+            written += 16 * 1024 * 1024
+except OSError:
+    pass
+os.remove("/tmp/fill.bin")
+print("TMP-HELD", written // 1024**2, "MiB")
+"""
+
+#: Start processes until the system says no; each child goes away on its own.
+FORK_BOMB = """\
+import os, time
+children = 0
+try:
+    while children < 5000:
+        if os.fork() == 0:
+            time.sleep(2)
+            os._exit(0)
+        children += 1
+except OSError:
+    pass
+time.sleep(2.5)
+while True:
+    try:
+        os.wait()
+    except ChildProcessError:
+        break
+print("FORKED", children)
+"""
+
+
 @dataclass
 class Case:
     """A hostile student: how to build their notebook and what the grader must make of it."""
@@ -428,6 +534,12 @@ def cases(submissions: Path, home: Path, port: int, canary: str, sandboxed: bool
             ),
             "writer": Case(new_cell_after("setup", writer(canary, submissions, home)), FULL),
             "network": Case(new_cell_after("setup", network(port)), FULL),
+            "escalate": Case(new_cell_after("setup", ESCALATE), FULL),
+            "echo-hidden": Case(new_cell_after("setup", ECHO_HIDDEN), FULL),
+            "script-output": Case(new_cell_after("setup", SCRIPT_OUTPUT), FULL),
+            "disk-fill": Case(prepend("relu_net", DISK_FILL), 5, message="wrote more than"),
+            "tmp-fill": Case(new_cell_after("setup", TMP_FILL), FULL),
+            "fork-bomb": Case(new_cell_after("setup", FORK_BOMB), FULL),
         }
     return table
 
@@ -437,17 +549,82 @@ NOT_NOTEBOOKS: dict[str, tuple[bytes, str]] = {
     "empty-file": (b"", "empty"),
     "corrupt-json": (b'{"cells": [', "not valid notebook JSON"),
     "json-not-notebook": (b'{"hello": "world"}', "not a Jupyter notebook"),
-    "nbformat-3": (
-        json.dumps(
-            {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [], "cells": []}
-        ).encode(),
-        "format version 3",
+    "nbformat-2": (
+        json.dumps({"nbformat": 2, "nbformat_minor": 0, "metadata": {}, "cells": []}).encode(),
+        "format version 2",
     ),
     "not-utf8": ('{"cells": [], "note": "caf\u00e9"}'.encode("latin-1"), "not UTF-8"),
     "binary": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "not UTF-8"),
 }
 
 
-def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+def write_notebook(nb: nbformat.NotebookNode | dict, path: Path) -> None:
+    """Write ``nb``: a notebook as nbformat writes it, or raw JSON (for broken structure)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, str(path))
+    if isinstance(nb, nbformat.NotebookNode) and nb.get("nbformat") == 4:
+        nbformat.write(nb, str(path))
+    else:
+        path.write_text(json.dumps(nb), encoding="utf-8")
+
+
+# --- broken structure: graded on the course's own tests, with a note ---------------------
+
+
+def _raw(change: Callable[[dict], None]) -> Callable[[], dict]:
+    """A perfect hand-in as plain JSON, then ``change``d in place."""
+
+    def build() -> dict:
+        nb = json.loads(nbformat.writes(perfect()))
+        change(nb)
+        return nb
+
+    return build
+
+
+def _cell(nb: dict, grade_id: str) -> dict:
+    return next(
+        c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def _points_lots(nb: dict) -> None:
+    _cell(nb, "neuron_test")["metadata"]["nbgrader"]["points"] = "lots"
+
+
+def _test_as_solution(nb: dict) -> None:
+    _cell(nb, "relu_net_test")["metadata"]["nbgrader"]["solution"] = True
+
+
+def _answer_graded(nb: dict) -> None:
+    _cell(nb, "neuron")["metadata"]["nbgrader"].update(grade=True, points=100)
+
+
+def _junk_metadata(nb: dict) -> None:
+    nb["cells"][0]["metadata"]["nbgrader"] = "junk"
+    nb["cells"][1]["metadata"] = ["not", "an", "object"]
+
+
+def _not_cells(nb: dict) -> None:
+    nb["cells"][1:1] = [42, "a string", None, {"cell_type": "spreadsheet", "source": ""}]
+
+
+def _lone_surrogate(nb: dict) -> None:
+    nb["cells"].insert(1, {"cell_type": "markdown", "metadata": {}, "source": "my notes \ud800"})
+
+
+def _nbformat_3(nb: dict) -> None:
+    old = json.loads(nbformat.writes(nbformat.convert(perfect(), 3)))
+    nb.clear()
+    nb.update(old)
+
+
+#: Hand-ins whose structure is broken: (builder, a substring of the row's message).
+MALFORMED: dict[str, tuple[Callable[[], dict], str]] = {
+    "points-lots": (_raw(_points_lots), "differed from the released notebook"),
+    "test-as-solution": (_raw(_test_as_solution), "differed from the released notebook"),
+    "answer-graded": (_raw(_answer_graded), "differed from the released notebook"),
+    "junk-metadata": (_raw(_junk_metadata), "without a grade id"),
+    "not-cells": (_raw(_not_cells), "were not notebook cells"),
+    "lone-surrogate": (_raw(_lone_surrogate), "lone surrogates"),
+    "nbformat-3": (_raw(_nbformat_3), "converted to nbformat 4"),
+}

@@ -139,6 +139,12 @@ def battery(tmp_path_factory) -> Batch:
     (submissions / "frank").mkdir()
     (submissions / "frank" / f"{b.STEM}.ipynb").symlink_to("/etc/passwd")
     b.write_notebook(b.perfect(), submissions / "renamed" / f"{b.STEM} (1).ipynb")
+    b.write_notebook(b.perfect(), submissions / "twin" / f"{b.STEM} (1).ipynb")
+    b.write_notebook(
+        b._nb(b.ROOT / "nbs" / f"{b.STEM}.ipynb"), submissions / "twin" / f"{b.STEM}.ipynb"
+    )
+    for sid, (build, _) in b.MALFORMED.items():
+        b.write_notebook(build(), submissions / sid / f"{b.STEM}.ipynb")
 
     before = {"submissions": tree_digest(submissions), "keys": key_files()}
     try:

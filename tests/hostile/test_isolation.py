@@ -1,4 +1,5 @@
-"""Reading hidden tests or other students' files, writing outside, network: the sandbox."""
+"""Reading hidden tests or other students' files, writing outside, network, privileges and
+bounds: the sandbox, as whoever runs the tests (CI: root)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,39 @@ def test_no_network_connections(sandboxed):
     check_row(sandboxed, "network")
     assert "NET-REACHED 0 []" in sandboxed.feedback("network")
     assert sandboxed.connections == 0
+
+
+def test_no_privileges_come_back_whoever_runs_the_grader(sandboxed):
+    check_row(sandboxed, "escalate")
+    assert "ESCALATED 0 []" in html.unescape(sandboxed.feedback("escalate"))
+
+
+def test_a_notebook_filling_its_folder_is_stopped_and_costs_only_its_later_cells(sandboxed):
+    check_row(sandboxed, "disk-fill")
+
+
+def test_tmp_is_bounded_in_ram(sandboxed):
+    check_row(sandboxed, "tmp-fill")
+    held = re.search(r"TMP-HELD (\d+) MiB", sandboxed.feedback("tmp-fill"))
+    assert held and 0 < int(held.group(1)) <= 256, held
+
+
+def test_processes_are_bounded(sandboxed):
+    check_row(sandboxed, "fork-bomb")
+    forked = re.search(r"FORKED (\d+)", sandboxed.feedback("fork-bomb"))
+    assert forked and int(forked.group(1)) < 256, forked
+
+
+def test_hidden_tests_the_kernel_ran_do_not_reach_the_feedback(sandboxed):
+    check_row(sandboxed, "echo-hidden")
+    page = html.unescape(sandboxed.feedback("echo-hidden"))
+    assert "RAW" in page and "a line of the hidden tests was removed" in page
+    assert b._hidden_marker() not in page
+
+
+def test_feedback_pages_carry_no_script(sandboxed):
+    check_row(sandboxed, "script-output")
+    page = sandboxed.feedback("script-output")
+    assert "<script>document.title" not in page
+    assert not re.search(r"<script[^>]*>[^<]*pwned", page)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from autograde import course_root
-from autograde.hardening.sandbox import SandboxSpec, apply_limits, parse_size, sandbox_status
+from autograde.hardening.sandbox import (
+    TMPFS_SIZES,
+    SandboxSpec,
+    SandboxUnavailable,
+    apply_limits,
+    make_pids_cgroup,
+    parse_size,
+    remove_cgroup,
+    require_sandbox,
+    sandbox_status,
+)
 
 
 def test_parse_size():
@@ -110,3 +123,142 @@ def test_inside_the_sandbox_there_is_no_network(bwrap):
     finally:
         server.close()
     assert proc.stdout.strip() == "refused", proc.stderr
+
+
+PRIVILEGES = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+caps = open("/proc/self/status").read().split("CapEff:")[1].split()[0]
+remount = libc.mount(b"none", b"/usr", None, 32 | 4096, None)  # MS_REMOUNT | MS_BIND
+userns = libc.unshare(0x10000000)  # CLONE_NEWUSER
+print(int(caps, 16), os.path.exists("/etc/shadow"), remount, userns)
+"""
+
+FORKS = """
+import os, time
+n = 0
+try:
+    while n < 2000:
+        if os.fork() == 0:
+            time.sleep(1)
+            os._exit(0)
+        n += 1
+except OSError:
+    pass
+print(n)
+"""
+
+
+def test_no_capabilities_no_remount_no_new_user_namespace(bwrap):
+    proc = _run(bwrap, PRIVILEGES)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["0", "False", "-1", "-1"]
+
+
+def test_processes_are_bounded_whoever_runs_it(bwrap):
+    bwrap.process_limit = 40
+    bwrap.cgroup = make_pids_cgroup(40)
+    try:
+        proc = _run(bwrap, FORKS)
+    finally:
+        time.sleep(1.5)
+        remove_cgroup(bwrap.cgroup)
+    assert proc.returncode == 0, proc.stderr
+    assert 0 < int(proc.stdout) < 40
+
+
+def test_tmp_is_a_sized_tmpfs(bwrap):
+    code = "import os; s = os.statvfs('/tmp'); print(s.f_blocks * s.f_frsize)"
+    proc = _run(bwrap, code)
+    assert int(proc.stdout) == TMPFS_SIZES["/tmp"], proc.stderr
+
+
+def test_known_answers_are_covered_in_the_kernel(bwrap):
+    import autograde
+
+    variants = Path(autograde.__file__).parent / "variants"
+    assert any(variants.glob("*.py"))
+    proc = _run(bwrap, f"import os; print(os.listdir({str(variants)!r}))")
+    assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_grading_fails_closed_without_bubblewrap(tmp_path, monkeypatch):
+    from autograde.grading.pipeline import grade_class
+    from autograde.grading.results import GradingSettings
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    sandbox_status.cache_clear()
+    try:
+        with pytest.raises(SandboxUnavailable, match="bwrap not found.*--no-sandbox"):
+            require_sandbox()
+        with pytest.raises(SandboxUnavailable):
+            grade_class(tmp_path / "nothing-yet", tmp_path / "out", stems=["01_neurons"])
+        assert not (tmp_path / "out").exists()
+        # the instructor's explicit choice goes on (and fails later, on the missing class)
+        with pytest.raises(Exception) as other:
+            grade_class(
+                tmp_path / "nothing-yet",
+                tmp_path / "out",
+                stems=["01_neurons"],
+                settings=GradingSettings(sandbox=False),
+            )
+        assert not isinstance(other.value, SandboxUnavailable)
+    finally:
+        sandbox_status.cache_clear()
+
+
+def test_the_command_stops_with_the_cause_and_exit_2(tmp_path):
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}  # no bwrap on it
+    (tmp_path / "class").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograde.cli", "autograde", str(tmp_path / "class")]
+        + ["--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "sandbox cannot start here: bwrap not found" in proc.stderr
+    assert "--no-sandbox" in proc.stderr and not (tmp_path / "out").exists()
+
+
+UNPRIVILEGED = """
+import subprocess, sys
+from pathlib import Path
+from autograde.hardening.sandbox import SandboxSpec
+private = Path(sys.argv[1])
+code = "import os; print(os.getuid(), open('/proc/self/status').read().split('CapEff:')[1].split()[0])"
+spec = SandboxSpec(private, process_limit=30)
+r = subprocess.run(spec.wrap([sys.executable, "-c", code]), capture_output=True, text=True)
+print(r.stdout.strip(), r.returncode, r.stderr[-300:])
+r = subprocess.run(spec.wrap([sys.executable, "-c", sys.argv[2]]), capture_output=True, text=True)
+print(r.stdout.strip())
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to become an ordinary user")
+def test_as_an_ordinary_user_the_same_sandbox_holds():
+    """The grader run by an ordinary user (nobody, with the system's Python and no packages
+    but this repository): the kernel is that user, without capabilities, processes bounded."""
+    system_python = Path("/usr/bin/python3")
+    if not system_python.exists() or shutil.which("setpriv") is None:
+        pytest.skip("needs /usr/bin/python3 and setpriv")
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="nn-course-nobody-"))  # pytest's own is root-only
+    private = home / "private"
+    private.mkdir()
+    shutil.chown(home, 65534, 65534)
+    shutil.chown(private, 65534, 65534)
+    home.chmod(0o755)
+    command = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"]
+    command += [str(system_python), "-c", UNPRIVILEGED, str(private), FORKS]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "PYTHONPATH": str(course_root())}
+    try:
+        proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    lines = proc.stdout.splitlines()
+    assert lines and lines[0].split()[:3] == ["65534", "0000000000000000", "0"], proc.stdout
+    assert 0 < int(lines[1]) < 30, proc.stdout
