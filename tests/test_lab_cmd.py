@@ -21,12 +21,29 @@ def test_lab_command_line():
     assert lab_command(nbs, ["--allow-root"], is_root=True).count("--allow-root") == 1
 
 
-def test_lab_passes_its_arguments_to_jupyterlab(monkeypatch):
+def test_lab_passes_its_arguments_to_jupyterlab(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(lab_cmd.subprocess, "call", lambda cmd: calls.append(cmd) or 0)
-    assert main(["lab", "--no-browser", "--port", "8890"]) == 0
+    assert main(["lab", "--work", str(tmp_path / "w"), "--no-browser", "--port", "8890"]) == 0
     assert calls[0][-3:] == ["--no-browser", "--port", "8890"]
-    assert calls[0][3].endswith("nbs")
+    assert calls[0][3] == f"--ServerApp.root_dir={tmp_path / 'w'}"
+
+
+def test_the_work_folder_is_filled_once_and_never_overwritten(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(lab_cmd.subprocess, "call", lambda cmd: 0)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert main(["lab"]) == 0  # the default work folder, ~/nn-course
+    work = tmp_path / "nn-course"
+    released = sorted(p.name for p in (Path(lab_cmd.course_root()) / "nbs").glob("*.ipynb"))
+    assert sorted(p.name for p in work.glob("*.ipynb")) == released
+    mine = work / "04_convolution.ipynb"
+    mine.write_text("my answers")
+    (work / "01_neurons.ipynb").unlink()
+    capsys.readouterr()
+    assert main(["lab"]) == 0
+    out = capsys.readouterr().out
+    assert mine.read_text() == "my answers" and (work / "01_neurons.ipynb").is_file()
+    assert "copied into" in out and "01_neurons.ipynb" in out and "not overwritten" in out
 
 
 def test_other_commands_still_refuse_unknown_options(capsys):

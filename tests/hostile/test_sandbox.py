@@ -262,3 +262,44 @@ def test_as_an_ordinary_user_the_same_sandbox_holds():
     lines = proc.stdout.splitlines()
     assert lines and lines[0].split()[:3] == ["65534", "0000000000000000", "0"], proc.stdout
     assert 0 < int(lines[1]) < 30, proc.stdout
+
+
+@pytest.mark.slow
+def test_known_answers_are_covered_after_a_normal_install(tmp_path):
+    """``pip install .`` (not editable): the package sits under the environment's prefix,
+    which the sandbox binds whole; its variants must still be covered."""
+    if not sandbox_status()[0]:
+        pytest.skip("bubblewrap is not usable here")
+    wheels, venv = tmp_path / "wheels", tmp_path / "venv"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+        + ["-w", str(wheels), str(course_root())],
+        check=True,
+        timeout=300,
+    )
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-deps", *map(str, wheels.glob("*.whl"))],
+        check=True,
+        timeout=300,
+    )
+    private = tmp_path / "private"
+    private.mkdir()
+    driver = f"""
+import subprocess, sys
+from pathlib import Path
+import autograde
+from autograde.hardening.sandbox import SandboxSpec
+variants = Path(autograde.__file__).parent / "variants"
+assert str(variants).startswith(sys.prefix) and any(variants.glob("*.py")), variants
+spec = SandboxSpec(Path({str(private)!r}))
+code = f"import os; print(os.listdir({{str(variants)!r}}))"
+print(subprocess.run(spec.wrap([sys.executable, "-c", code]), capture_output=True, text=True).stdout)
+"""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "NN_COURSE_ROOT")}
+    proc = subprocess.run(
+        [str(python), "-c", driver], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]", proc.stdout
