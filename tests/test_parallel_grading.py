@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from tinycourse import STEM, WRONG, release_copy, write_course
+from tinycourse import STEM, digest, write_class, write_course
 
-from autograde.audit import Variant, substitute
 from autograde.grading import executors
 from autograde.grading.executors import LocalPoolExecutor, SerialExecutor, make_executor
 from autograde.grading.pipeline import grade_class
@@ -20,12 +25,7 @@ from autograde.grading.transport import pack_folder, unpacked_template
 QUICK = GradingSettings(cell_timeout=60)
 
 
-def _digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+_digest = digest
 
 
 # ------------------------------------------------------------------------ fast: the executors
@@ -86,17 +86,7 @@ def test_a_crash_around_one_student_becomes_their_error_rows(monkeypatch, tmp_pa
 def tiny_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("tiny")
     solutions = write_course(root)
-    klass = root / "class"
-    (klass / "ann").mkdir(parents=True)
-    shutil.copyfile(solutions / f"{STEM}.ipynb", klass / "ann" / f"{STEM}.ipynb")
-    release_copy(solutions, klass / "ben" / f"{STEM}.ipynb")
-    nb = json.loads((solutions / f"{STEM}.ipynb").read_text())
-    wrong = Variant(STEM, "quadruple", "wrong", "triples", WRONG["quadruple"]["triples"])
-    (klass / "cat").mkdir()
-    (klass / "cat" / f"{STEM}.ipynb").write_text(json.dumps(substitute(nb, [wrong])))
-    (klass / "dan").mkdir()
-    (klass / "dan" / f"{STEM}.ipynb").write_text("{ not json")
-    (klass / "eve").mkdir()  # hands in nothing
+    klass = write_class(root, solutions)
     serial = root / "serial"
     grade_class(klass, serial, solutions=solutions, settings=QUICK, progress=False)
     return klass, solutions, serial
@@ -151,3 +141,73 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path):
     executor = executors.DaskExecutor("tcp://127.0.0.1:9", connect_timeout=2)
     with pytest.raises(ValueError, match="cannot reach the Dask scheduler"):
         executor.grade(tmp_path, [], {}, QUICK, tmp_path, progress=False)
+
+
+@pytest.mark.slow
+def test_dask_worker_processes_survive_one_killed_mid_student(tiny_class, tmp_path):
+    """A real scheduler and two `dask worker` processes on 127.0.0.1; one is killed with
+    SIGKILL while it grades: its student is graded again elsewhere, no row lost or doubled."""
+    distributed = pytest.importorskip("distributed")
+    klass, solutions, serial = tiny_class
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent))
+    if dask is None:
+        pytest.skip("the dask command is not installed")
+    scheduler_file = tmp_path / "scheduler.json"
+    common = {"cwd": tmp_path, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    procs = [
+        subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
+            + ["--scheduler-file", str(scheduler_file)],
+            **common,
+            start_new_session=True,
+        )
+    ]
+    try:
+        deadline = time.monotonic() + 60
+        while not scheduler_file.is_file() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(scheduler_file.read_text())["address"]
+        for _ in range(2):
+            procs.append(
+                subprocess.Popen(
+                    [dask, "worker", address, "--nworkers", "1", "--nthreads", "1"]
+                    + ["--no-dashboard", "--local-directory", str(tmp_path / "dw")],
+                    **common,
+                    start_new_session=True,
+                )
+            )
+        client = distributed.Client(address, timeout=30)
+        client.wait_for_workers(2, timeout=60)
+        pids = client.run(os.getpid)  # worker address -> its process
+        killed: list[str] = []
+
+        def kill_a_busy_worker() -> None:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                for worker, keys in client.processing().items():
+                    if any("nn-course-grade-ann" in str(k) for k in keys):
+                        time.sleep(1.0)  # inside grade_student by now
+                        os.kill(pids[worker], signal.SIGKILL)
+                        killed.append(worker)
+                        return
+                time.sleep(0.05)
+
+        killer = threading.Thread(target=kill_a_busy_worker)
+        killer.start()
+        grade_class(
+            klass,
+            tmp_path / "dask",
+            solutions=solutions,
+            settings=QUICK,
+            progress=False,
+            scheduler=address,
+        )
+        killer.join()
+        client.close()
+    finally:
+        for proc in reversed(procs):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # each in a session of its own
+            proc.wait(timeout=30)
+    assert killed, "no worker was grading ann when the test looked"
+    assert _digest(tmp_path / "dask") == _digest(serial)

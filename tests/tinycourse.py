@@ -94,3 +94,36 @@ def release_copy(solutions: Path, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(generate_releases([STEM], solutions)[STEM], encoding="utf-8")
     return dest
+
+
+def write_class(root: Path, solutions: Path) -> Path:
+    """A class of five under ``root/class``: right (ann), blank (ben), one wrong answer (cat),
+    not a notebook (dan), nothing handed in (eve)."""
+    import json
+    import shutil
+
+    from autograde.audit import Variant, substitute
+
+    klass = root / "class"
+    (klass / "ann").mkdir(parents=True)
+    shutil.copyfile(solutions / f"{STEM}.ipynb", klass / "ann" / f"{STEM}.ipynb")
+    release_copy(solutions, klass / "ben" / f"{STEM}.ipynb")
+    nb = json.loads((solutions / f"{STEM}.ipynb").read_text())
+    wrong = Variant(STEM, "quadruple", "wrong", "triples", WRONG["quadruple"]["triples"])
+    (klass / "cat").mkdir()
+    (klass / "cat" / f"{STEM}.ipynb").write_text(json.dumps(substitute(nb, [wrong])))
+    (klass / "dan").mkdir()
+    (klass / "dan" / f"{STEM}.ipynb").write_text("{ not json")
+    (klass / "eve").mkdir()  # hands in nothing
+    return klass
+
+
+def digest(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root``, by relative path."""
+    import hashlib
+
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

@@ -74,6 +74,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="run kernels without bubblewrap (they can then read and write whatever this "
         "user can); by default grading stops with the reason where the sandbox cannot start",
     )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish a run into the same --out that was cut (Ctrl-C, a killed grader, a full "
+        "disk): students already graded are taken from OUT/.journal, the others are graded; "
+        "the outputs are those of an uninterrupted run",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -101,7 +108,15 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             workers=args.workers,
             scheduler=args.scheduler,
+            resume=args.resume,
         )
+    except KeyboardInterrupt:
+        print(
+            f"nn-course autograde: interrupted. The students graded so far are kept in "
+            f"{args.out}/.journal: run the same command with --resume to grade the rest",
+            file=sys.stderr,
+        )
+        return 130
     except (SubmissionError, SandboxUnavailable, ValueError, FileNotFoundError) as exc:
         print(f"nn-course autograde: {exc}", file=sys.stderr)
         return 2
@@ -117,6 +132,9 @@ def run(args: argparse.Namespace) -> int:
     for r in report.problems:
         first = r.message.strip().splitlines()[-1] if r.message.strip() else ""
         print(f"problem: {r.student_id}/{r.notebook}.ipynb: {r.status}: {first}")
+    counts = ", ".join(f"{n} {status}" for status, n in report.counts().items())
+    resumed = f" ({report.resumed} from the journal of the cut run)" if report.resumed else ""
+    print(f"notebooks: {counts}{resumed}")
     print(
         f"graded {len(totals)} students; wrote {report.out / 'grades.csv'}, "
         f"{report.out / 'exercises.csv'} and {report.out / 'feedback'}/"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import traceback
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -34,7 +35,8 @@ from autograde.grading.transport import pack_folder
 
 # -------------------------------------------------------------------------------- executors
 
-Progress = Callable[[str], None]
+#: Called in the caller's thread with each student's rows as soon as they are known.
+OnDone = Callable[[StudentJob, list[Row]], None]
 
 
 class Executor:
@@ -50,15 +52,19 @@ class Executor:
         settings: GradingSettings,
         workdir: Path,
         progress: bool = True,
+        on_done: OnDone | None = None,
     ) -> list[Row]:
         jobs = list(jobs)
         bar = tqdm(total=len(jobs), desc="grading", unit="student", disable=not progress)
         rows: list[Row] = []
+        counts: Counter[str] = Counter()
         try:
-            for job_rows in self._run(template, jobs, max_scores, settings, workdir):
+            for job, job_rows in self._run(template, jobs, max_scores, settings, workdir):
+                if on_done is not None:
+                    on_done(job, job_rows)
                 rows += job_rows
-                if job_rows:
-                    bar.set_postfix_str(job_rows[0].student_id)
+                counts.update(r.status for r in job_rows)
+                bar.set_postfix_str(" ".join(f"{k} {v}" for k, v in sorted(counts.items())))
                 bar.update(1)
         finally:
             bar.close()
@@ -81,11 +87,14 @@ class SerialExecutor(Executor):
 
     def _run(self, template, jobs, max_scores, settings, workdir):
         for job in jobs:
-            yield self._guarded(
+            yield (
                 job,
-                max_scores,
-                lambda job=job: grade_student(
-                    job, template, max_scores, settings, workdir / job.student_id
+                self._guarded(
+                    job,
+                    max_scores,
+                    lambda job=job: grade_student(
+                        job, template, max_scores, settings, workdir / job.student_id
+                    ),
                 ),
             )
 
@@ -102,7 +111,7 @@ class LocalPoolExecutor(Executor):
 
     def _run(self, template, jobs, max_scores, settings, workdir):
         with ThreadPoolExecutor(self.workers, thread_name_prefix="grader") as pool:
-            futures = [
+            futures = {
                 pool.submit(
                     self._guarded,
                     job,
@@ -110,11 +119,15 @@ class LocalPoolExecutor(Executor):
                     lambda job=job: grade_student(
                         job, template, max_scores, settings, workdir / job.student_id
                     ),
-                )
+                ): job
                 for job in jobs
-            ]
-            for future in as_completed(futures):
-                yield future.result()
+            }
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            finally:  # cut short (Ctrl-C): start no one else
+                for future in futures:
+                    future.cancel()
 
 
 class DaskExecutor(Executor):
@@ -157,9 +170,10 @@ class DaskExecutor(Executor):
             for future in as_completed(list(futures), loop=client.loop):
                 job = futures[future]
                 try:
-                    yield future.result()
+                    rows = future.result()
                 except Exception as exc:  # noqa: BLE001 - a lost worker, an unpicklable result
-                    yield failed_rows(job, max_scores, f"grading on the cluster failed: {exc!r}")
+                    rows = failed_rows(job, max_scores, f"grading on the cluster failed: {exc!r}")
+                yield job, rows
 
 
 def make_executor(workers: int = 1, scheduler: str | None = None) -> Executor:

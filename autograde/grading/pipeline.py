@@ -18,6 +18,13 @@ import tempfile
 from pathlib import Path
 
 from autograde.grading.executors import make_executor
+from autograde.grading.journal import (
+    JOURNAL_DIR,
+    Journal,
+    PreviousRun,
+    holds_previous_run,
+    run_fingerprint,
+)
 from autograde.grading.outputs import write_outputs
 from autograde.grading.results import (
     DEFAULT_CELL_TIMEOUT,
@@ -45,6 +52,19 @@ def prepare_template(
         return {stem: float(gb.find_notebook(stem, stem).max_score) for stem in stems}
 
 
+def _check_previous_run(out: Path, resume: bool) -> None:
+    """Refuse to overwrite a previous run's outputs, or to resume a run that is complete."""
+    if not holds_previous_run(out):
+        return
+    if not resume:
+        raise PreviousRun(
+            f"{out} holds the results of a previous run (grades.csv or .journal/); nothing was "
+            "changed. Pass --resume to finish a run that was cut, or choose another --out"
+        )
+    if not (out / JOURNAL_DIR).is_dir():
+        raise PreviousRun(f"{out} holds a complete run (no journal): nothing to resume")
+
+
 def grade_class(
     submissions: Path,
     out: Path,
@@ -56,11 +76,15 @@ def grade_class(
     progress: bool = True,
     workers: int = 1,
     scheduler: str | None = None,
+    resume: bool = False,
 ) -> Report:
     """Grade every student in ``submissions`` (folder or zip) into ``out``.
 
     ``workers`` students are graded at once on this machine, or every student is a task on the
-    Dask scheduler at ``scheduler``; the outputs are the same files either way.
+    Dask scheduler at ``scheduler``; the outputs are the same files either way. Each student's
+    rows go into the journal in ``out`` as soon as they are known; ``resume`` finishes a run
+    that was cut (see :mod:`autograde.grading.journal`), and without it an ``out`` holding a
+    previous run is refused (:class:`~autograde.grading.journal.PreviousRun`).
     """
     settings = settings or GradingSettings()
     if settings.sandbox:
@@ -70,6 +94,7 @@ def grade_class(
     if out == submissions or submissions in out.parents and submissions.is_dir():
         raise ValueError("--out must not be inside the submissions folder (it is never written to)")
     stems = stems or course_stems(solutions)
+    _check_previous_run(out, resume)
     work = Path(tempfile.mkdtemp(prefix="nn-course-grading-"))
     try:
         klass: Class = collect(submissions, stems, work)
@@ -79,11 +104,33 @@ def grade_class(
             StudentJob(sid, tuple(klass.hand_ins[sid][stem] for stem in stems))
             for sid in klass.students
         ]
+        journal = Journal(out, run_fingerprint(template, stems, settings))
+        if resume and journal.other_runs():
+            raise PreviousRun(
+                f"the journal in {out} was written by a run against other released notebooks or "
+                "settings: its results cannot be mixed with this run's; choose another --out"
+            )
+        done: list[Row] = []
+        todo: list[StudentJob] = []
+        for job in jobs:
+            finished = journal.finished(job) if resume else None
+            if finished is None:
+                todo.append(job)
+            else:
+                done += finished
         rows: list[Row] = executor.grade(
-            template, jobs, max_scores, settings, work / "students-work", progress
+            template,
+            todo,
+            max_scores,
+            settings,
+            work / "students-work",
+            progress,
+            on_done=journal.record,
         )
+        rows = sorted(done + rows, key=lambda r: (r.student_id, r.notebook))
         write_outputs(rows, out)
-        return Report(rows, klass.warnings, out)
+        journal.remove()
+        return Report(rows, klass.warnings, out, resumed=len(jobs) - len(todo))
     finally:
         if keep_workdir:
             print(f"kept the grading folder {work}", file=sys.stderr)

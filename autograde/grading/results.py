@@ -161,6 +161,14 @@ class Report:
     rows: list[Row]
     warnings: list[str]
     out: Path
+    resumed: int = 0  # students taken from the journal of a run that was cut
+
+    def counts(self) -> dict[str, int]:
+        """How many rows have each status."""
+        found: dict[str, int] = {}
+        for r in self.rows:
+            found[r.status] = found.get(r.status, 0) + 1
+        return dict(sorted(found.items()))
 
     @property
     def problems(self) -> list[Row]:

@@ -176,6 +176,9 @@ def _sandbox_report(settings: GradingSettings) -> tuple[bool, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from autograde.grading.launch import die_with_parent
+
+    die_with_parent()  # a grader or Dask worker killed mid-student takes this process along
     argv = sys.argv[1:] if argv is None else argv
     request = json.loads(Path(argv[0]).read_text())
     workdir = Path(request["workdir"])
