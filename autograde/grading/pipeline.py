@@ -33,6 +33,7 @@ from autograde.grading.results import (
     Row,
     StudentJob,
 )
+from autograde.grading.shared import build_shared
 from autograde.grading.submissions import Class, collect
 from autograde.hardening.sandbox import require_sandbox
 from autograde.release.coursefolder import SOLUTIONS_DIR, CourseFolder, course_stems
@@ -48,6 +49,7 @@ def prepare_template(
     folder = CourseFolder.create(root, stems, solutions, cell_timeout)
     for stem in stems:
         folder.generate(stem)
+    build_shared(root / "shared", stems, solutions)
     with folder.api().gradebook as gb:
         return {stem: float(gb.find_notebook(stem, stem).max_score) for stem in stems}
 

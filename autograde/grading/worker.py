@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import sys
@@ -21,8 +22,9 @@ from pathlib import Path
 
 from autograde.grading.feedback import lock_down
 from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
+from autograde.grading.shared import verify_shared
 from autograde.hardening.notes import add_note, read_notes
-from autograde.hardening.sandbox import SandboxUnavailable, require_sandbox
+from autograde.hardening.sandbox import MODELS_ENV, SandboxUnavailable, require_sandbox
 from autograde.release.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
 
 
@@ -70,6 +72,9 @@ def grade(
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(template, root)
+    shared = verify_shared(root / "shared")
+    if shared is not None:  # the kernels read the class's trained model, read-only
+        os.environ[MODELS_ENV] = str(shared.resolve())
     notes_path = workdir / "notes.jsonl"
     for stem, path in notebooks.items():
         dest = root / "submitted" / student_id / stem / f"{stem}.ipynb"

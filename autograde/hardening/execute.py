@@ -50,6 +50,7 @@ from autograde.hardening.notes import RecordsNotes, read_notes
 from autograde.hardening.sandbox import (
     DEFAULT_FILE_SIZE_LIMIT,
     DEFAULT_MEMORY_LIMIT,
+    MODELS_ENV,
     PRIVATE_DISK_LIMIT,
     SandboxSpec,
     make_pids_cgroup,
@@ -68,6 +69,7 @@ KERNEL_ENV_KEEP = (
     "NBGRADER_EXECUTION",
     "NN_COURSE_FAST",
     "NN_COURSE_ROOT",
+    MODELS_ENV,
     "OMP_NUM_THREADS",
     "MKL_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
@@ -131,6 +133,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         # bwrap --new-session puts the kernel in its own session: interrupt by message
         self.kernel_spec.interrupt_mode = "message"
         return command, kw
+
+
+def _shared_folders() -> list[Path]:
+    """The class's shared, read-only folder (its trained model), when the worker named one."""
+    shared = os.environ.get(MODELS_ENV)
+    return [Path(shared)] if shared and Path(shared).is_dir() else []
 
 
 def _folder_bytes(folder: Path) -> int:
@@ -262,6 +270,7 @@ class GuardedExecute(RecordsNotes, Execute):
                 file_size_limit=self.file_size_limit,
                 use_bwrap=self.sandbox,
                 cgroup=self._cgroup,
+                read_only=_shared_folders(),
             ),
             guard_env={
                 kernel_guard.TOKEN_FILE_ENV: str(self._token_file),

@@ -47,6 +47,8 @@ DEFAULT_MEMORY_LIMIT = 6 * 1024**3
 #: Default largest file a kernel may write.
 DEFAULT_FILE_SIZE_LIMIT = 256 * 1024**2
 
+#: Names a folder every kernel may read (the class's trained model); course.cnn reads it too.
+MODELS_ENV = "NN_COURSE_MODELS"
 #: Default most processes and threads one kernel may run at once.
 DEFAULT_PROCESS_LIMIT = 256
 #: Sizes of the kernel's RAM-backed folders.

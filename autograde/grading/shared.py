@@ -1,0 +1,64 @@
+"""What a notebook needs that does not depend on the student: built once per class.
+
+Notebook 06 explains a trained CNN (``cnn.trained_model()``). Without help every grading
+kernel trains that model again, the same for every student. :func:`build_shared` trains it
+once, into the template course folder's ``shared/`` (shipped with the template to Dask
+workers too), and records each file's SHA-256 in ``shared/manifest.json``; the worker checks
+them (:func:`verify_shared`) before a student's kernels start, and the kernels get the folder
+read-only through ``NN_COURSE_MODELS`` (see :func:`course.cnn.model_cache_dir`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from autograde.release.coursefolder import SOLUTIONS_DIR
+
+MANIFEST = "manifest.json"
+#: Notebooks whose cells call cnn.trained_model() in fast mode get this file.
+FAST_MODEL = "slides_net_fast.pt"
+
+
+class SharedFilesChanged(RuntimeError):
+    """A shared file no longer has the hash it was built with."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _needs_model(stems: list[str], solutions: Path) -> bool:
+    for stem in stems:
+        nb = json.loads((solutions / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code" and "cnn.trained_model(" in "".join(cell["source"]):
+                return True
+    return False
+
+
+def build_shared(folder: Path, stems: list[str], solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
+    """Build what ``stems`` need into ``folder``; returns file name -> SHA-256."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if _needs_model(stems, solutions):
+        from course import cnn
+
+        cnn.trained_model(folder / FAST_MODEL, device="cpu", fast=True, progress=False)
+    hashes = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
+    (folder / MANIFEST).write_text(json.dumps(hashes, indent=1), encoding="utf-8")
+    return hashes
+
+
+def verify_shared(folder: Path) -> Path | None:
+    """``folder`` when every file has the hash it was built with (None: nothing shared);
+    raises :class:`SharedFilesChanged` otherwise."""
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        return None
+    hashes = json.loads(manifest.read_text(encoding="utf-8"))
+    for name, digest in hashes.items():
+        path = folder / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise SharedFilesChanged(f"the shared file {name} changed since it was built")
+    return folder

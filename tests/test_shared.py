@@ -1,0 +1,53 @@
+"""What does not depend on the student is built once per class and handed in read-only."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+
+from autograde.grading.shared import FAST_MODEL, SharedFilesChanged, build_shared, verify_shared
+from autograde.hardening.sandbox import MODELS_ENV
+
+
+def test_notebooks_that_need_no_model_get_none(tmp_path):
+    assert build_shared(tmp_path / "shared", ["01_neurons"]) == {}
+    assert verify_shared(tmp_path / "shared") == tmp_path / "shared"
+    assert verify_shared(tmp_path / "elsewhere") is None
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("template") / "shared"
+    hashes = build_shared(folder, ["01_neurons", "06_saliency"])
+    assert list(hashes) == [FAST_MODEL]
+    return folder
+
+
+def test_the_model_is_trained_once_and_checked_by_hash(shared, tmp_path):
+    assert verify_shared(shared) == shared
+    copy = tmp_path / "shared"
+    copy.mkdir()
+    for f in shared.iterdir():
+        copy.joinpath(f.name).write_bytes(f.read_bytes())
+    data = bytearray((copy / FAST_MODEL).read_bytes())
+    data[-10] ^= 0xFF
+    (copy / FAST_MODEL).write_bytes(bytes(data))
+    with pytest.raises(SharedFilesChanged, match=FAST_MODEL):
+        verify_shared(copy)
+    json.loads((copy / "manifest.json").read_text())  # still readable, names what it holds
+
+
+def test_a_kernel_loads_the_shared_model_instead_of_training(shared, monkeypatch):
+    from course import cnn
+
+    assert cnn.MODELS_ENV == MODELS_ENV
+    for f in shared.iterdir():
+        f.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    monkeypatch.setenv(MODELS_ENV, str(shared))
+    monkeypatch.setattr(cnn, "fit", lambda *a, **k: pytest.fail("trained again"))
+    model = cnn.trained_model(fast=True, device="cpu")
+    assert model.meta["is_sample"] and not model.training
+    assert sorted(os.listdir(shared)) == ["manifest.json", FAST_MODEL]
