@@ -30,6 +30,10 @@ SHAPES = [
     ("MNIST batch, conv 1 -> 32, 3x3", (64, 1, 28, 28), 32, 3, 1, 0),
     ("feature maps, conv 32 -> 64, 3x3", (64, 32, 26, 26), 64, 3, 1, 0),
     ("MNIST batch, conv 1 -> 16, 5x5, pad 2, stride 2", (64, 1, 28, 28), 16, 5, 2, 2),
+    # one image at a time, as the filter explorer and a saliency map of one digit do
+    ("one image, conv 1 -> 32, 3x3", (1, 1, 28, 28), 32, 3, 1, 0),
+    ("one image, conv 1 -> 16, 5x5, pad 2, stride 2", (1, 1, 28, 28), 16, 5, 2, 2),
+    ("one image, conv 32 -> 64, 3x3", (1, 32, 26, 26), 64, 3, 1, 0),
 ]
 
 
@@ -109,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['case']:<48}{r['torch_ms']:>10.2f}{r['vectorised_ms']:>10.2f}{r['naive_ms_scaled']:>12.0f}"
             f"{r['vectorised_over_torch']:>12.2f}{r['naive_over_vectorised']:>12.0f}"
         )
-    print(f"(naive: measured on {args.naive_images} image(s) of each batch, scaled linearly to 64)")
+    print(
+        f"(naive: measured on {args.naive_images} image(s) of each batch, scaled linearly to the batch)"
+    )
     print("\nfilter explorer: one redraw (convolution + three PNGs), in the kernel")
     for r in explorer_rows:
         print(f"  {r['image']:<16}{r['preset']:<32}{r['redraw_ms']:>8.2f} ms")

@@ -398,16 +398,17 @@ if libc.unshare(CLONE_NEWUSER) == 0:
 print("ESCALATED", len(got), got)
 """
 
-#: Print the code of every cell the kernel runs, hidden tests included, three ways.
+#: Print the code of the cells that call the answer (hidden tests included), three ways.
 ECHO_HIDDEN = """\
-import linecache
-ip = get_ipython()
-def echo(info):
-    print("RAW", info.raw_cell)
+import inspect, linecache
+_right_neuron = neuron
+def neuron(x, w, b):
+    ip = get_ipython()
     print("IN", ip.user_ns["In"][-1])
-    for name in list(linecache.cache):
-        print("CACHE", "".join(linecache.cache[name][2]))
-ip.events.register("pre_run_cell", echo)
+    for frame in inspect.stack()[1:4]:
+        print("CALLER", "".join(linecache.getlines(frame.filename)))
+        print("FRAME", frame.code_context)
+    return _right_neuron(x, w, b)
 """
 
 #: A script in an output: it must not run where an instructor or student opens the feedback.
@@ -535,7 +536,7 @@ def cases(submissions: Path, home: Path, port: int, canary: str, sandboxed: bool
             "writer": Case(new_cell_after("setup", writer(canary, submissions, home)), FULL),
             "network": Case(new_cell_after("setup", network(port)), FULL),
             "escalate": Case(new_cell_after("setup", ESCALATE), FULL),
-            "echo-hidden": Case(new_cell_after("setup", ECHO_HIDDEN), FULL),
+            "echo-hidden": Case(new_cell_after("neuron", ECHO_HIDDEN), FULL),
             "script-output": Case(new_cell_after("setup", SCRIPT_OUTPUT), FULL),
             "disk-fill": Case(prepend("relu_net", DISK_FILL), 5, message="wrote more than"),
             "tmp-fill": Case(new_cell_after("setup", TMP_FILL), FULL),

@@ -76,7 +76,7 @@ def test_processes_are_bounded(sandboxed):
 def test_hidden_tests_the_kernel_ran_do_not_reach_the_feedback(sandboxed):
     check_row(sandboxed, "echo-hidden")
     page = html.unescape(sandboxed.feedback("echo-hidden"))
-    assert "RAW" in page and "a line of the hidden tests was removed" in page
+    assert "CALLER" in page and "a line of the hidden tests was removed" in page
     assert b._hidden_marker() not in page
 
 
