@@ -67,23 +67,6 @@ def _main_not_rerun():
             main.__file__ = saved
 
 
-def die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (a killed grader or Dask worker
-    leaves no student's grading running on); a no-op elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-    import signal
-
-    parent = os.getppid()
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
-
-
 def _child(request: str, workdir: str, env: dict[str, str], stderr_path: str) -> None:
     """In the forked process: become what ``python -m autograde.grading.worker REQ`` would be."""
     os.chdir(workdir)

@@ -180,9 +180,24 @@ def _sandbox_report(settings: GradingSettings) -> tuple[bool, str]:
     return True, require_sandbox()
 
 
-def main(argv: list[str] | None = None) -> int:
-    from autograde.grading.launch import die_with_parent
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a killed grader or Dask worker
+    leaves no student's grading running on); a no-op elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
 
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def main(argv: list[str] | None = None) -> int:
     die_with_parent()  # a grader or Dask worker killed mid-student takes this process along
     argv = sys.argv[1:] if argv is None else argv
     request = json.loads(Path(argv[0]).read_text())
