@@ -93,24 +93,11 @@ def test_the_table_says_how_many_points_hidden_tests_also_guard():
     assert "more cases to 1 of these exercises (2 of the 5 points" in out
 
 
-def _answered_release(stem: str) -> nbformat.NotebookNode:
-    """The released notebook with every answer cell filled in as in solutions/."""
-    released = nbformat.read(str(RELEASE_DIR / f"{stem}.ipynb"), as_version=4)
-    answers = {
-        c.metadata["nbgrader"]["grade_id"]: c.source
-        for c in nbformat.read(str(SOLUTIONS_DIR / f"{stem}.ipynb"), as_version=4).cells
-        if c.metadata.get("nbgrader", {}).get("solution")
-    }
-    for cell in released.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-    return released
-
-
 @pytest.mark.slow
 def test_a_flipped_conv1d_kernel_is_caught_by_the_students_check(tmp_path, capsys):
-    nb = _answered_release("04_convolution")
+    from tests.hostile.builders import perfect
+
+    nb = perfect("04_convolution")
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "conv1d")
     assert "x[i : i + m] @ w" in cell.source
     cell.source = cell.source.replace("x[i : i + m] @ w", "x[i : i + m] @ w[::-1]")

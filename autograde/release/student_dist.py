@@ -24,12 +24,12 @@ import zipfile
 from pathlib import Path
 
 from autograde import course_root
+from autograde.grading.feedback import HIDDEN_BLOCK
 
 #: Package paths (relative to the repository) that never go to students.
 EXCLUDED = ("autograde/variants", "autograde/audit.py", "autograde/commands/audit.py")
 #: Lines shorter than this are too common to count as a leak ("else:", "return x").
 MIN_LEAK_LINE = 16
-HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS", re.M | re.S)
 
 STUDENT_README = """\
 # nn-course for students
@@ -124,7 +124,7 @@ def secret_lines(root: Path | None = None) -> dict[str, set[str]]:
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         hidden = set()
         for cell in cells:
-            for block in HIDDEN.findall("".join(cell["source"])):
+            for block in HIDDEN_BLOCK.findall("".join(cell["source"])):
                 hidden |= _lines(block)
         secrets[f"hidden tests of {nb.stem}"] = hidden - public
     for path in sorted((root / "autograde" / "variants").glob("[0-9]*.py")):  # not the loader

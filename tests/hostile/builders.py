@@ -37,12 +37,12 @@ def _nb(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
-def perfect() -> nbformat.NotebookNode:
-    """The released notebook with every solution cell answered as in solutions/."""
-    released = _nb(ROOT / "nbs" / f"{STEM}.ipynb")
+def perfect(stem: str = STEM) -> nbformat.NotebookNode:
+    """The released notebook ``stem`` with every solution cell answered as in solutions/."""
+    released = _nb(ROOT / "nbs" / f"{stem}.ipynb")
     answers = {
         c.metadata["nbgrader"]["grade_id"]: c.source
-        for c in _nb(ROOT / "solutions" / f"{STEM}.ipynb").cells
+        for c in _nb(ROOT / "solutions" / f"{stem}.ipynb").cells
         if c.metadata.get("nbgrader", {}).get("solution")
     }
     for cell in released.cells:
