@@ -330,7 +330,11 @@ def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]],
     for v in trial.variants:
         if v.kind == "right":
             full = clean and row.score >= row.max_score
-            lost = [g for g, (s, m) in sorted(scores.items()) if s < m]
+            lost = [
+                f"{c.grade_id}" + (f" ({c.message.strip()[:300]})" if c.message.strip() else "")
+                for c in sorted(row.cells, key=lambda c: c.grade_id)
+                if float(c.score) < float(c.max_score)
+            ]
             detail = (
                 "full marks"
                 if full

@@ -118,12 +118,16 @@ def write_class(root: Path, solutions: Path) -> Path:
     return klass
 
 
+#: Files that record a run rather than its results: when it ran and how long each hand-in took.
+RUN_RECORDS = {"manifest.json", "report.html"}
+
+
 def digest(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``root``, by relative path."""
+    """SHA-256 of every result file under ``root`` (all but :data:`RUN_RECORDS`), by path."""
     import hashlib
 
     return {
         str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and str(p.relative_to(root)) not in RUN_RECORDS
     }

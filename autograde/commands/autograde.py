@@ -22,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "SUBMISSIONS is never written to. Writes OUT/grades.csv (student_id, notebook, "
             "score, max_score, status, message; one row per student and course notebook; "
             "status is graded, missing, invalid or error), OUT/exercises.csv (points per "
-            "graded cell) and OUT/feedback/<student_id>/<notebook>.html. Exits 0 when the "
+            "graded cell), OUT/feedback/<student_id>/<notebook>.html, OUT/gradebook.csv (one "
+            "row per student, one column per notebook), OUT/report.html (the class at a "
+            "glance) and OUT/manifest.json (hashes, versions, options). Exits 0 when the "
             "batch completes, even if some submissions are broken; they are listed at the end."
         ),
     )
@@ -81,16 +83,40 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "disk): students already graded are taken from OUT/.journal, the others are graded; "
         "the outputs are those of an uninterrupted run",
     )
+    p.add_argument(
+        "--compare",
+        type=Path,
+        metavar="PREVIOUS_OUT",
+        help="an earlier run's --out: print and write OUT/changes.csv, the students whose "
+        "scores this run changes, by how much and on which cells (e.g. after a test was fixed)",
+    )
+    p.add_argument(
+        "--lms",
+        choices=["canvas"],
+        help="also write the grades in the layout this LMS imports (canvas: OUT/canvas.csv, "
+        "from the roster given with --roster)",
+    )
+    p.add_argument(
+        "--roster",
+        type=Path,
+        metavar="CSV",
+        help="with --lms canvas: the CSV Canvas's gradebook exports (Grades > Export); "
+        "students are matched by SIS Login ID, SIS User ID or Canvas ID",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from autograde.grading.gradebook import RosterError
     from autograde.grading.pipeline import grade_class
     from autograde.grading.results import GradingSettings
     from autograde.grading.submissions import SubmissionError
     from autograde.hardening.sandbox import DEFAULT_MEMORY_LIMIT, SandboxUnavailable, parse_size
 
+    if (args.lms is None) != (args.roster is None):
+        print("nn-course autograde: --lms canvas and --roster go together", file=sys.stderr)
+        return 2
     try:
         settings = GradingSettings(
             cell_timeout=args.cell_timeout,
@@ -109,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             resume=args.resume,
+            compare=args.compare,
+            canvas_roster=args.roster,
         )
     except KeyboardInterrupt:
         print(
@@ -117,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    except (SubmissionError, SandboxUnavailable, ValueError, FileNotFoundError) as exc:
+    except (SubmissionError, SandboxUnavailable, RosterError, ValueError, FileNotFoundError) as exc:
         print(f"nn-course autograde: {exc}", file=sys.stderr)
         return 2
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
@@ -135,8 +163,16 @@ def run(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{n} {status}" for status, n in report.counts().items())
     resumed = f" ({report.resumed} from the journal of the cut run)" if report.resumed else ""
     print(f"notebooks: {counts}{resumed}")
+    if args.compare is not None:
+        print(f"against {args.compare}: {len(report.changes)} notebooks changed")
+        for change in report.changes:
+            print(f"  {change.describe()}")
+    if args.roster is not None:
+        for sid in report.unmatched:
+            print(f"warning: {sid} is not in the roster {args.roster}: not in canvas.csv")
+    extra = [n for n, on in (("canvas.csv", args.roster), ("changes.csv", args.compare)) if on]
     print(
-        f"graded {len(totals)} students; wrote {report.out / 'grades.csv'}, "
-        f"{report.out / 'exercises.csv'} and {report.out / 'feedback'}/"
+        f"graded {len(totals)} students; wrote {report.out}/: grades.csv, exercises.csv, "
+        f"gradebook.csv, report.html, manifest.json, {', '.join(extra + ['feedback/'])}"
     )
     return 0

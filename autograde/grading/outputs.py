@@ -1,4 +1,6 @@
-"""The files a graded class leaves in OUT: ``grades.csv``, ``exercises.csv``, ``feedback/``.
+"""The files a graded class leaves in OUT: ``grades.csv``, ``exercises.csv``, ``feedback/``,
+``gradebook.csv`` (wide, see :mod:`autograde.grading.gradebook`) and ``report.html`` (the
+class at a glance, see :mod:`autograde.grading.class_report`).
 
 ``grades.csv``: one row per student and course notebook (student_id, notebook, score,
 max_score, status, message). ``exercises.csv``: one row per graded cell (student_id, notebook,
@@ -13,6 +15,8 @@ import csv
 import html
 from pathlib import Path
 
+from autograde.grading.class_report import write_report
+from autograde.grading.gradebook import write_gradebook
 from autograde.grading.results import Row
 
 GRADES_COLUMNS = ["student_id", "notebook", "score", "max_score", "status", "message"]
@@ -35,10 +39,12 @@ def fallback_feedback(row: Row) -> str:
     )
 
 
-def write_outputs(rows: list[Row], out: Path) -> None:
-    """grades.csv, exercises.csv and feedback/<id>/<nb>.html for ``rows``, sorted by student."""
+def write_outputs(rows: list[Row], out: Path, stems: list[str] | None = None) -> None:
+    """grades.csv, exercises.csv, feedback/<id>/<nb>.html, gradebook.csv and report.html for
+    ``rows``, sorted by student; ``stems`` (default: the rows' notebooks) orders the columns."""
     out.mkdir(parents=True, exist_ok=True)
     rows = sorted(rows, key=lambda r: (r.student_id, r.notebook))
+    stems = stems or sorted({r.notebook for r in rows})
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(GRADES_COLUMNS)
@@ -70,3 +76,5 @@ def write_outputs(rows: list[Row], out: Path) -> None:
             target.write_bytes(r.feedback_html)
         else:
             target.write_text(fallback_feedback(r), encoding="utf-8")
+    write_gradebook(rows, stems, out / "gradebook.csv")
+    write_report(rows, stems, out / "report.html")

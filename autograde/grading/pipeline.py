@@ -6,7 +6,10 @@ In call order: :func:`~autograde.grading.submissions.collect` reads the class (f
 into a scratch folder; :func:`prepare_template` builds the nbgrader course folder every
 student's grading starts from; an executor (:mod:`autograde.grading.executors`) grades each
 student in a process and folder of their own; :func:`~autograde.grading.outputs.write_outputs`
-writes ``grades.csv``, ``exercises.csv`` and ``feedback/``. Nothing is written into the
+writes ``grades.csv``, ``exercises.csv``, ``feedback/``, ``gradebook.csv`` and ``report.html``,
+then ``manifest.json`` (:mod:`autograde.grading.manifest`), and on request Canvas's import file
+(:mod:`autograde.grading.gradebook`) and ``changes.csv`` against an earlier run
+(:mod:`autograde.grading.compare`). Nothing is written into the
 submissions or outside ``out`` and the scratch folder, which is removed at the end.
 """
 
@@ -17,7 +20,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from autograde.grading.compare import compare as compare_runs
+from autograde.grading.compare import read_previous, write_changes
 from autograde.grading.executors import make_executor
+from autograde.grading.gradebook import match_students, read_canvas_roster, write_canvas
 from autograde.grading.journal import (
     JOURNAL_DIR,
     Journal,
@@ -25,6 +31,7 @@ from autograde.grading.journal import (
     holds_previous_run,
     run_fingerprint,
 )
+from autograde.grading.manifest import build_manifest, release_hashes, write_manifest
 from autograde.grading.outputs import write_outputs
 from autograde.grading.results import (
     DEFAULT_CELL_TIMEOUT,
@@ -79,6 +86,8 @@ def grade_class(
     workers: int = 1,
     scheduler: str | None = None,
     resume: bool = False,
+    compare: Path | None = None,
+    canvas_roster: Path | None = None,
 ) -> Report:
     """Grade every student in ``submissions`` (folder or zip) into ``out``.
 
@@ -86,7 +95,9 @@ def grade_class(
     Dask scheduler at ``scheduler``; the outputs are the same files either way. Each student's
     rows go into the journal in ``out`` as soon as they are known; ``resume`` finishes a run
     that was cut (see :mod:`autograde.grading.journal`), and without it an ``out`` holding a
-    previous run is refused (:class:`~autograde.grading.journal.PreviousRun`).
+    previous run is refused (:class:`~autograde.grading.journal.PreviousRun`). ``compare``
+    (an earlier run's ``out``) adds ``changes.csv``; ``canvas_roster`` (Canvas's gradebook
+    export) adds ``canvas.csv``; both are read before anything is graded.
     """
     settings = settings or GradingSettings()
     if settings.sandbox:
@@ -97,9 +108,17 @@ def grade_class(
         raise ValueError("--out must not be inside the submissions folder (it is never written to)")
     stems = stems or course_stems(solutions)
     _check_previous_run(out, resume)
+    if compare is not None:
+        compare = Path(compare).resolve()
+        if compare == out:
+            raise ValueError("--compare needs an earlier run's folder, not this run's --out")
+        read_previous(compare)  # fails now, not after the class was graded
+    roster = read_canvas_roster(canvas_roster) if canvas_roster is not None else None
     work = Path(tempfile.mkdtemp(prefix="nn-course-grading-"))
     try:
         klass: Class = collect(submissions, stems, work)
+        if roster is not None:
+            match_students(roster, klass.students)  # an ambiguous roster fails before grading
         template = work / "template"
         max_scores = prepare_template(template, stems, solutions, settings.cell_timeout)
         jobs = [
@@ -130,9 +149,19 @@ def grade_class(
             on_done=journal.record,
         )
         rows = sorted(done + rows, key=lambda r: (r.student_id, r.notebook))
-        write_outputs(rows, out)
+        write_outputs(rows, out, stems)
+        hand_ins = [h for job in jobs for h in job.hand_ins]
+        run = {"stems": stems, "workers": workers, "scheduler": scheduler or "", "resume": resume}
+        manifest = build_manifest(hand_ins, rows, release_hashes(template, stems), settings, run)
+        write_manifest(manifest, out / "manifest.json")
+        report = Report(rows, klass.warnings, out, resumed=len(jobs) - len(todo))
+        if roster is not None:
+            report.unmatched = write_canvas(rows, stems, roster, out / "canvas.csv")
+        if compare is not None:
+            report.changes = compare_runs(compare, rows)
+            write_changes(report.changes, out / "changes.csv")
         journal.remove()
-        return Report(rows, klass.warnings, out, resumed=len(jobs) - len(todo))
+        return report
     finally:
         if keep_workdir:
             print(f"kept the grading folder {work}", file=sys.stderr)

@@ -107,6 +107,7 @@ class NotebookResult:
     cells: list[CellGrade] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what happened, in the student's terms
     feedback: str = ""  # the feedback page, a path in the worker's folder
+    seconds: float = 0.0  # wall time of autograde and feedback for this notebook
 
     @classmethod
     def from_dict(cls, data: dict) -> NotebookResult:
@@ -127,6 +128,7 @@ class Row:
     message: str = ""
     cells: list[CellGrade] = field(default_factory=list)
     feedback_html: bytes = b""  # empty: the outputs write a page saying why there is none
+    seconds: float = 0.0  # grading wall time (0: not graded)
 
     @classmethod
     def ungraded(cls, hand_in: HandIn, max_score: float, message: str = "") -> Row:
@@ -151,6 +153,7 @@ class Row:
             "; ".join(result.notes),
             list(result.cells),
             html,
+            result.seconds,
         )
 
 
@@ -162,6 +165,8 @@ class Report:
     warnings: list[str]
     out: Path
     resumed: int = 0  # students taken from the journal of a run that was cut
+    changes: list = field(default_factory=list)  # compare.Change against --compare's run
+    unmatched: list[str] = field(default_factory=list)  # graded ids Canvas's roster lacks
 
     def counts(self) -> dict[str, int]:
         """How many rows have each status."""

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sys
+import time
 import traceback
 from dataclasses import asdict
 from pathlib import Path
@@ -87,13 +88,15 @@ def grade(
 
     results = []
     for stem in notebooks:
+        start = time.perf_counter()
         try:
-            results.append(_grade_notebook(api, root, stem, student_id, notes_path))
+            result = _grade_notebook(api, root, stem, student_id, notes_path)
         except Exception as exc:  # noqa: BLE001 - one broken notebook costs only itself
             result = NotebookResult(stem, "error")
             result.notes = read_notes(notes_path, stem)
             result.notes.append(f"this notebook could not be graded: {type(exc).__name__}: {exc}")
-            results.append(result)
+        result.seconds = round(time.perf_counter() - start, 3)
+        results.append(result)
     return results
 
 
