@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from autograde.release import authoring as a
@@ -120,14 +121,21 @@ def write_class(root: Path, solutions: Path) -> Path:
 
 #: Files that record a run rather than its results: when it ran and how long each hand-in took.
 RUN_RECORDS = {"manifest.json", "report.html"}
+#: The one line of a feedback page that records the run (how long grading took), not a result.
+GRADING_TIME = re.compile(rb'<dd id="nn-time">[^<]*</dd>')
 
 
 def digest(root: Path) -> dict[str, str]:
-    """SHA-256 of every result file under ``root`` (all but :data:`RUN_RECORDS`), by path."""
+    """SHA-256 of every result file under ``root`` (all but :data:`RUN_RECORDS`, and feedback
+    pages without their grading time), by path."""
     import hashlib
 
+    def content(p: Path) -> bytes:
+        data = p.read_bytes()
+        return GRADING_TIME.sub(b'<dd id="nn-time"></dd>', data) if p.suffix == ".html" else data
+
     return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        str(p.relative_to(root)): hashlib.sha256(content(p)).hexdigest()
         for p in sorted(root.rglob("*"))
         if p.is_file() and str(p.relative_to(root)) not in RUN_RECORDS
     }

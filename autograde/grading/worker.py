@@ -22,6 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograde.grading.feedback import lock_down
+from autograde.grading.feedback_page import finish_page
 from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
 from autograde.grading.shared import verify_shared
 from autograde.hardening.notes import add_note, read_notes
@@ -117,8 +118,10 @@ def _grade_notebook(
     api, root: Path, stem: str, student_id: str, notes_path: Path
 ) -> NotebookResult:
     """Autograde one notebook and write its feedback."""
+    start = time.perf_counter()
     with quiet_nbgrader(), _cwd(root):
         outcome = api.autograde(stem, student_id, force=True, create=True)
+    seconds = time.perf_counter() - start
     result = NotebookResult(stem, "graded" if outcome["success"] else "error")
     result.notes = read_notes(notes_path, stem)
     if not outcome["success"]:
@@ -126,14 +129,27 @@ def _grade_notebook(
     _read_scores(api, root, stem, student_id, result)
     if result.status == "graded":
         with quiet_nbgrader(), _cwd(root):
-            fb = api.generate_feedback(stem, student_id, force=True)
+            fb = _generate_feedback(api, stem, student_id)
         html = root / "feedback" / student_id / stem / f"{stem}.html"
         if fb["success"] and html.is_file():
             lock_down(html)
+            finish_page(html, seconds)
             result.feedback = str(html)
         else:
             result.notes.append(_tail(fb.get("error") or fb.get("log") or "feedback failed"))
     return result
+
+
+def _generate_feedback(api, stem: str, student_id: str) -> dict:
+    """nbgrader's ``generate_feedback`` with the course's page (the API's own call insists on
+    nbgrader's template; see :mod:`autograde.grading.feedback_page`)."""
+    from nbgrader.converters import GenerateFeedback
+    from nbgrader.utils import capture_log, temp_attrs
+
+    with temp_attrs(api.coursedir, assignment_id=stem, student_id=student_id):
+        app = GenerateFeedback(coursedir=api.coursedir, parent=api)
+        app.force = True
+        return capture_log(app)
 
 
 def _read_scores(api, root: Path, stem: str, student_id: str, result: NotebookResult) -> None:

@@ -49,8 +49,13 @@ def nbgrader_config(root: Path, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Con
     c.GenerateFeedback.preprocessors = [
         "nbgrader.preprocessors.GetGrades",
         "autograde.grading.feedback.RedactHiddenTests",
+        "autograde.grading.feedback_page.ReadableFeedback",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
+    # ... on a page a student wants to read: exercise names, maths offline, message first
+    from autograde.grading.feedback_page import exporter_config
+
+    exporter_config(c)
     return c
 
 
