@@ -25,16 +25,55 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+#: A timing sample lasts at least this long: a call of a few microseconds is repeated within
+#: one sample (as ``timeit.autorange`` does), so the clock's resolution and one preemption by
+#: another process do not decide the figure.
+MIN_SAMPLE_SECONDS = 0.01
+
+
+def calls_per_sample(fn: Callable[[], object], min_seconds: float = MIN_SAMPLE_SECONDS) -> int:
+    """How many calls of ``fn`` make a sample of at least ``min_seconds``."""
+    number = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_seconds or number >= 1_000_000:
+            return number
+        number = max(number * 2, int(number * min_seconds / max(elapsed, 1e-9) * 1.2))
+
+
+def _sample(fn: Callable[[], object], number: int) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - start) / number
+
+
 def median_time(fn: Callable[[], object], repeats: int, warmup: bool = True) -> float:
-    """Median wall time of ``fn()`` in seconds over ``repeats`` calls (after one warm-up call)."""
+    """Median wall time of one ``fn()`` call in seconds, over ``repeats`` samples (after a
+    warm-up call); a sample times enough calls to last :data:`MIN_SAMPLE_SECONDS`."""
     if warmup:
         fn()
-    times = []
-    for _ in range(max(1, repeats)):
-        start = time.perf_counter()
+    number = calls_per_sample(fn)
+    return statistics.median(_sample(fn, number) for _ in range(max(1, repeats)))
+
+
+def interleaved_median_times(
+    fns: dict[str, Callable[[], object]], repeats: int
+) -> dict[str, float]:
+    """:func:`median_time` of several functions whose samples take turns (a, b, a, b, ...), so a
+    burst of load from another process falls on all of them and their ratios hold."""
+    numbers = {}
+    for name, fn in fns.items():
         fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        numbers[name] = calls_per_sample(fn)
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(max(1, repeats)):
+        for name, fn in fns.items():
+            samples[name].append(_sample(fn, numbers[name]))
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def timed(fn: Callable[[], object]) -> tuple[object, float]:

@@ -21,7 +21,7 @@ from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import median_time  # noqa: E402
+from _common import interleaved_median_times, median_time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,13 +66,19 @@ def main(argv: list[str] | None = None) -> int:
         b = rng.normal(size=filters_).astype(np.float32)
         xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
         with torch.no_grad():
-            t_torch = median_time(
-                partial(torch.nn.functional.conv2d, xt, wt, bt, stride, padding), args.repeats
+            times = interleaved_median_times(
+                {
+                    "torch": partial(torch.nn.functional.conv2d, xt, wt, bt, stride, padding),
+                    "ours": partial(conv2d, x, w, b, stride, padding),
+                },
+                args.repeats,
             )
             want = torch.nn.functional.conv2d(xt, wt, bt, stride, padding).numpy()
-        t_ours = median_time(partial(conv2d, x, w, b, stride, padding), args.repeats)
+        t_torch, t_ours = times["torch"], times["ours"]
         n = min(args.naive_images, shape[0])
-        t_naive_slice = median_time(partial(conv2d_naive, x[:n], w, b, stride, padding), 1)
+        t_naive_slice = median_time(
+            partial(conv2d_naive, x[:n], w, b, stride, padding), 1, warmup=False
+        )
         t_naive = t_naive_slice * shape[0] / n
         error = float(np.abs(conv2d(x, w, b, stride, padding) - want).max())
         rows.append(
@@ -110,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for r in rows:
         print(
-            f"{r['case']:<48}{r['torch_ms']:>10.2f}{r['vectorised_ms']:>10.2f}{r['naive_ms_scaled']:>12.0f}"
+            f"{r['case']:<48}{r['torch_ms']:>10.3f}{r['vectorised_ms']:>10.3f}{r['naive_ms_scaled']:>12.0f}"
             f"{r['vectorised_over_torch']:>12.2f}{r['naive_over_vectorised']:>12.0f}"
         )
     print(

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 Pair = int | tuple[int, int]
 
@@ -122,11 +122,22 @@ def conv2d(x: Any, w: Any, b: Any = None, stride: Pair = 1, padding: Pair = 0) -
     f_out, _, kh, kw = w.shape
     dtype = np.result_type(x, w)
     xp = _zero_pad(x.astype(dtype, copy=False), ph, pw)
-    # windows[n, c, i, j, u, v] = xp[n, c, i*sh + u, j*sw + v]: a view, nothing copied yet
-    windows = sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw][:, :, :oh, :ow]
-    # im2col per image: cols[n] is (C*KH*KW, OH*OW), one column per output pixel
-    cols = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n_images, channels * kh * kw, oh * ow)
-    out = np.matmul(w.astype(dtype, copy=False).reshape(f_out, -1), cols)  # (N, F, OH*OW)
+    s_n, s_c, s_h, s_w = xp.strides
+    # windows[n, c, u, v, i, j] = xp[n, c, i*sh + u, j*sw + v]: a view, nothing copied yet
+    # (as sliding_window_view(xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw], with less overhead)
+    windows = as_strided(
+        xp,
+        (n_images, channels, kh, kw, oh, ow),
+        (s_n, s_c, s_h, s_w, s_h * sh, s_w * sw),
+        writeable=False,
+    )
+    kernels = w.astype(dtype, copy=False).reshape(f_out, channels * kh * kw)  # (F, C*KH*KW)
+    if n_images == 1:  # one image: a plain matrix product, no batch to broadcast over
+        cols = windows[0].reshape(channels * kh * kw, oh * ow)
+        out = (kernels @ cols)[None]
+    else:  # im2col per image: cols[n] is (C*KH*KW, OH*OW), one column per output pixel
+        cols = windows.reshape(n_images, channels * kh * kw, oh * ow)
+        out = np.matmul(kernels, cols)  # (N, F, OH*OW)
     if b is not None:
         out += b.astype(dtype, copy=False)[:, None]
     return out.reshape(n_images, f_out, oh, ow)

@@ -84,6 +84,7 @@ def test_conv2d_worked_examples(conv):
         ((1, 1, 7, 7), 2, (3, 3), 1, 0),
         ((3, 2, 8, 11), 5, (2, 4), (2, 1), (1, 3)),
         ((2, 4, 6, 6), 3, (1, 1), 2, 0),
+        ((1, 3, 9, 7), 4, (3, 2), (2, 3), (1, 2)),  # one image (its own code path)
     ],
 )
 @pytest.mark.parametrize("conv", [convolution.conv2d, convolution.conv2d_naive])
