@@ -16,6 +16,11 @@ Prints a table and writes ``benchmarks/results/time_to_99.json`` with ``test_acc
 training times taken in this run.
 
     python benchmarks/time_to_99.py [--data DIR] [--threads N] [--device cpu|cuda] [--skip-peer]
+                                    [--seeds 0,1,2] [--busy N] [--openmp-default]
+
+The course's recipe runs once per seed; then, with ``--busy N`` (default: one per core), seed
+0 runs again for the same epochs beside N processes that keep a core busy each, and the report
+gives the slowdown per epoch next to the slowdown an even share of the cores would give.
 """
 
 from __future__ import annotations
@@ -24,16 +29,24 @@ import argparse
 import json
 import os
 import platform
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
-import torch
-import torch.nn.functional as F
-from torch import nn
+from course.openmp import OPENMP_POLICY, apply_openmp_policy
 
-from course.cnn import BEST_RECIPE, SlidesNet, as_tensors, count_parameters, evaluate, fit
-from course.device import get_device
-from course.mnist import load_mnist
+if "--openmp-default" not in sys.argv:  # OpenMP reads its policy when torch loads it
+    apply_openmp_policy()
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from torch import nn  # noqa: E402
+
+from course.cnn import BEST_RECIPE, SlidesNet, as_tensors, count_parameters, evaluate, fit  # noqa: E402
+from course.device import get_device, native_bfloat16  # noqa: E402
+from course.mnist import load_mnist  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist"
@@ -63,31 +76,74 @@ class ExamplesNet(nn.Module):
         return F.log_softmax(self.fc2(x), dim=1)
 
 
-def run_course(train, test, target: float) -> dict:
-    torch.manual_seed(0)
+def run_course(train, test, target: float, seed: int, epochs: int | None = None) -> dict:
+    """The course's recipe from ``seed``, stopped at the first epoch at or above ``target``
+    (or after exactly ``epochs`` epochs when given, for the loaded run)."""
+    torch.manual_seed(seed)
     model = SlidesNet().to(train[0].device)
 
-    def stop_at_target(epoch: int, history) -> None:
-        if history.test_accuracy[-1] >= target:
+    def stop(epoch: int, history) -> None:
+        if epochs is not None:
+            if history.epochs >= epochs:
+                raise StopIteration
+        elif history.test_accuracy[-1] >= target:
             raise StopIteration
 
-    history = fit(model, train, test, BEST_RECIPE, on_epoch=stop_at_target)
+    history = fit(model, train, test, BEST_RECIPE, on_epoch=stop, progress=False, seed=seed)
     seconds = history.train_seconds
     return {
-        "name": "course: SlidesNet, AdamW + one-cycle, batch 256, channels_last",
+        "name": "course: SlidesNet, AdamW + one-cycle, batch 256, channels_last"
+        + (
+            ", bfloat16 autocast"
+            if BEST_RECIPE.mixed_precision and native_bfloat16(train[0].device)
+            else ""
+        ),
+        "seed": seed,
         "parameters": count_parameters(model),
         "epochs": history.epochs,
         "test_accuracy": history.test_accuracy[-1],
         "test_accuracy_per_epoch": history.test_accuracy,
         "train_seconds": seconds,
+        "seconds_per_epoch": history.seconds,
         "images_per_second": history.epochs * len(train[0]) / seconds,
         "reached_target": history.test_accuracy[-1] >= target,
     }
 
 
-def run_peer(train, test) -> dict:
-    from tqdm.auto import tqdm
+def busy_processes(count: int) -> list[subprocess.Popen]:
+    """``count`` processes that each keep one core busy (stopped by the caller)."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
 
+
+def run_loaded(train, test, target: float, busy: int, epochs: int, quiet: dict) -> dict:
+    """Seed ``quiet['seed']`` again for the same epochs with ``busy`` busy processes beside it."""
+    workers = busy_processes(busy)
+    try:
+        time.sleep(0.5)  # let them start spinning
+        loaded = run_course(train, test, target, quiet["seed"], epochs=epochs)
+    finally:
+        for p in workers:
+            p.kill()
+            p.wait()
+    cores = os.cpu_count() or 1
+    threads = torch.get_num_threads()
+    per_epoch_quiet = statistics.mean(quiet["seconds_per_epoch"][:epochs])
+    per_epoch_loaded = statistics.mean(loaded["seconds_per_epoch"])
+    return {
+        "busy_processes": busy,
+        "cores": cores,
+        "torch_threads": threads,
+        "seconds_per_epoch_quiet": per_epoch_quiet,
+        "seconds_per_epoch_loaded": per_epoch_loaded,
+        "slowdown": per_epoch_loaded / per_epoch_quiet,
+        # the CPU time it would get if the scheduler shared the cores out evenly among the
+        # runnable threads: (busy + threads) / cores times slower, at least 1
+        "proportional_slowdown": max(1.0, (busy + threads) / cores),
+        "run": loaded,
+    }
+
+
+def run_peer(train, test) -> dict:
     torch.manual_seed(0)
     x_train, y_train = train[0].contiguous(), train[1]
     device = x_train.device
@@ -98,7 +154,7 @@ def run_peer(train, test) -> dict:
     order = torch.randperm(len(x_train)).to(device)
     model.train()
     start = time.perf_counter()
-    for i in tqdm(range(0, len(x_train), batch), desc="peer epoch", unit="batch"):
+    for i in range(0, len(x_train), batch):
         index = order[i : i + batch]
         optimizer.zero_grad()
         loss = F.nll_loss(model(x_train[index]), y_train[index])
@@ -129,6 +185,20 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--device", default=None, help="cpu, cuda, mps (default: the best one)")
     parser.add_argument("--target", type=float, default=0.99, help="test accuracy to reach")
     parser.add_argument("--skip-peer", action="store_true", help="only the course's recipe")
+    parser.add_argument(
+        "--seeds", default="0,1,2", help="seeds of the course's recipe (default 0,1,2)"
+    )
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="busy processes beside the loaded run (default: one per core; 0: no loaded run)",
+    )
+    parser.add_argument(
+        "--openmp-default",
+        action="store_true",
+        help="keep OpenMP's own waiting policy (to compare with the course's, course.openmp)",
+    )
     parser.add_argument("--out", default=str(RESULTS), help="where to write the JSON")
     args = parser.parse_args(argv)
 
@@ -138,7 +208,18 @@ def main(argv: list[str] | None = None) -> dict:
     train = as_tensors(data.train_images, data.train_labels, device)
     test = as_tensors(data.test_images, data.test_labels, device)
 
-    results = {"course": run_course(train, test, args.target)}
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    runs = [run_course(train, test, args.target, seed) for seed in seeds]
+    results = {"course": runs[0]}
+    report_runs = {
+        "course_seeds": runs,
+        "all_seeds_reached_target": all(r["reached_target"] for r in runs),
+        "slowest_seed_train_seconds": max(r["train_seconds"] for r in runs),
+    }
+    if args.busy > 0:
+        report_runs["loaded"] = run_loaded(
+            train, test, args.target, args.busy, runs[0]["epochs"], runs[0]
+        )
     if not args.skip_peer:
         results["peer"] = run_peer(train, test)
     machine = {
@@ -150,8 +231,10 @@ def main(argv: list[str] | None = None) -> dict:
         "cpu_count": os.cpu_count(),
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "torch": torch.__version__,
+        "openmp_policy": {k: os.environ.get(k, "") for k in OPENMP_POLICY},
+        "native_bfloat16": native_bfloat16(device),
     }
-    report = {"target": args.target, "machine": machine, **results}
+    report = {"target": args.target, "machine": machine, **results, **report_runs}
     if "peer" in results:
         report["peer_over_course_train_seconds"] = (
             results["peer"]["train_seconds"] / results["course"]["train_seconds"]
@@ -161,10 +244,25 @@ def main(argv: list[str] | None = None) -> dict:
     print(
         f"{'recipe':66s} {'params':>9s} {'epochs':>6s} {'test acc':>8s} {'train s':>8s} {'img/s':>8s}"
     )
-    for row in results.values():
+    rows = [(f"seed {r['seed']}", r) for r in runs]
+    if "peer" in results:
+        rows.append(("peer", results["peer"]))
+    for label, row in rows:
         print(
-            f"{row['name']:66s} {row['parameters']:9,d} {row['epochs']:6d} "
+            f"{(label + ': ' + row['name'])[:66]:66s} {row['parameters']:9,d} {row['epochs']:6d} "
             f"{row['test_accuracy']:8.2%} {row['train_seconds']:8.1f} {row['images_per_second']:8.0f}"
+        )
+    print(
+        f"every seed reached {args.target:.1%}: {report['all_seeds_reached_target']}; "
+        f"slowest: {report['slowest_seed_train_seconds']:.1f} s of training"
+    )
+    if "loaded" in report:
+        lo = report["loaded"]
+        print(
+            f"with {lo['busy_processes']} busy processes on {lo['cores']} cores: "
+            f"{lo['seconds_per_epoch_loaded']:.2f} s per epoch vs {lo['seconds_per_epoch_quiet']:.2f} s "
+            f"quiet, {lo['slowdown']:.1f}x slower (an even share of the cores: "
+            f"{lo['proportional_slowdown']:.1f}x); OpenMP policy {machine['openmp_policy']}"
         )
     if "peer" in results:
         print(f"peer / course training time: {report['peer_over_course_train_seconds']:.1f}x")

@@ -14,6 +14,7 @@ the small convolutions about twice as fast on a CPU.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import tempfile
@@ -27,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course.device import get_device, to_device
+from course.device import get_device, native_bfloat16, to_device
 
 MNIST_MEAN = 0.1307
 MNIST_STD = 0.3081
@@ -216,12 +217,18 @@ class History:
 
 @dataclass(frozen=True)
 class Recipe:
-    """How to train: AdamW with a one-cycle learning-rate schedule on shuffled mini-batches."""
+    """How to train: AdamW with a one-cycle learning-rate schedule on shuffled mini-batches.
+
+    ``mixed_precision``: run each step under ``torch.autocast`` in bfloat16 where the CPU
+    computes it natively (:func:`course.device.native_bfloat16`; about 15% faster per epoch on
+    such a CPU, same accuracy); float32 everywhere else, GPUs included.
+    """
 
     epochs: int = 5
     batch_size: int = 256
     max_lr: float = 5e-3
     weight_decay: float = 0.0
+    mixed_precision: bool = True
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1:
@@ -235,10 +242,13 @@ class Recipe:
 
 
 #: The course's recipe for SlidesNet: 99.0-99.1% test accuracy on the full MNIST in 5 epochs
-#: (seeds 0 and 1 gave 99.10% and 99.06%; with max_lr 4e-3 98.99% and 98.96%).
+#: (float32, seeds 0 and 1: 99.10% and 99.06%; with max_lr 4e-3 98.99% and 98.96%). On two Xeon
+#: cores with AMX, in bfloat16: 99.07 / 99.05 / 99.04% after 4 epochs (seeds 0 / 1 / 2), 7.0-7.1 s of
+#: training (benchmarks/time_to_99.py); 2.1 s per epoch in float32.
 BEST_RECIPE = Recipe()
-#: What fast (grading) mode uses on the shipped sample: a couple of seconds on a CPU.
-FAST_RECIPE = Recipe(epochs=2, batch_size=128, max_lr=4e-3)
+#: What fast (grading) mode uses on the shipped sample: a couple of seconds on a CPU; float32,
+#: so that a grade never depends on the grading machine's processor.
+FAST_RECIPE = Recipe(epochs=2, batch_size=128, max_lr=4e-3, mixed_precision=False)
 
 
 def fit(
@@ -286,6 +296,11 @@ def fit(
     else:  # too few steps for a cycle: a constant rate
         schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
     generator = torch.Generator().manual_seed(seed) if seed is not None else None
+    precision = (
+        torch.autocast("cpu", dtype=torch.bfloat16)
+        if recipe.mixed_precision and native_bfloat16(device)
+        else contextlib.nullcontext()
+    )
     history = History()
     monitor = slice(0, min(n, len(x_test)))
     bar = tqdm(
@@ -298,7 +313,8 @@ def fit(
             total = 0.0
             for i in range(steps_per_epoch):
                 index = order[i * recipe.batch_size : (i + 1) * recipe.batch_size]
-                loss = step(model, optimizer, x_train[index], y_train[index])
+                with precision:
+                    loss = step(model, optimizer, x_train[index], y_train[index])
                 schedule.step()
                 total += float(loss) * len(index)
                 bar.update(1)

@@ -117,3 +117,16 @@ def describe(device: torch.device | None = None) -> str:
         f"Using the CPU ({torch.get_num_threads()} threads); a CUDA GPU would be used "
         "automatically if there were one."
     )
+
+
+def native_bfloat16(device: torch.device | None = None) -> bool:
+    """Whether ``device`` computes bfloat16 matrix products in hardware, so that training under
+    ``torch.autocast(..., dtype=torch.bfloat16)`` is faster than float32: a CPU with AVX512-BF16
+    or AMX (recent Xeons); other CPUs would only emulate it. GPUs: False (the course keeps
+    float32 there, where it is fast already)."""
+    device = device or get_device()
+    if device.type != "cpu":
+        return False
+    cpu = getattr(torch, "cpu", None)
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(bool(getattr(cpu, name, lambda: False)()) for name in checks)

@@ -244,6 +244,42 @@ def test_fit_is_reproducible_and_calls_the_given_step(sample):
     assert torch.equal(results[0], results[1])
 
 
+@pytest.mark.parametrize(
+    ("native", "mixed", "autocast"),
+    [(True, True, True), (True, False, False), (False, True, False)],
+)
+def test_fit_trains_in_bfloat16_only_where_the_cpu_computes_it(
+    sample, monkeypatch, native, mixed, autocast
+):
+    (x, y), test = sample
+    monkeypatch.setattr(cnn, "native_bfloat16", lambda device: native)
+    seen = []
+
+    def step(model, optimizer, images, labels):
+        seen.append((torch.is_autocast_cpu_enabled(), torch.get_autocast_dtype("cpu")))
+        return train_step(model, optimizer, images, labels)
+
+    torch.manual_seed(0)
+    model = SlidesNet()
+    recipe = Recipe(epochs=1, batch_size=256, mixed_precision=mixed)
+    history = fit(model, (x[:512], y[:512]), test, recipe, step=step, progress=False)
+    assert {enabled for enabled, _ in seen} == {autocast}
+    if autocast:
+        assert seen[0][1] == torch.bfloat16
+    assert all(p.dtype == torch.float32 for p in model.parameters())  # weights stay float32
+    assert history.train_loss[0] == history.train_loss[0]  # a number, not NaN
+    assert not torch.is_autocast_cpu_enabled()  # nothing left switched on
+
+
+def test_the_grading_recipe_never_depends_on_the_processor():
+    assert cnn.FAST_RECIPE.mixed_precision is False
+
+
+def test_native_bfloat16_is_a_cpu_question():
+    assert device.native_bfloat16(torch.device("cpu")) in (True, False)
+    assert device.native_bfloat16(torch.device("meta")) is False
+
+
 def test_fit_refuses_model_and_data_on_different_devices(sample):
     train, test = sample
     model = SlidesNet().to("meta")  # parameters elsewhere than the data
@@ -474,8 +510,11 @@ def test_time_to_99_benchmark_pieces_on_a_small_set(sample):
     assert count_parameters(bench.ExamplesNet()) == 1_199_882  # pytorch/examples' figure
     (x, y), (xt, yt) = sample
     train, test = (x[:600], y[:600]), (xt[:200], yt[:200])
-    course_run = bench.run_course(train, test, target=0.0)  # reached after the first epoch
-    assert course_run["epochs"] == 1 and course_run["reached_target"]
+    course_run = bench.run_course(train, test, target=0.0, seed=0)  # reached after epoch 1
+    assert course_run["epochs"] == 1 and course_run["reached_target"] and course_run["seed"] == 0
+    loaded = bench.run_loaded(train, test, 0.0, busy=1, epochs=1, quiet=course_run)
+    assert loaded["run"]["epochs"] == 1 and loaded["slowdown"] > 0
+    assert loaded["proportional_slowdown"] >= 1.0
     peer = bench.run_peer(train, test)
     for row in (course_run, peer):
         assert 0.0 <= row["test_accuracy"] <= 1.0 and row["train_seconds"] > 0

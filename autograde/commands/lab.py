@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from autograde import course_root
+from course.openmp import apply_openmp_policy
 
 DEFAULT_WORK = Path("~/nn-course")
 
@@ -83,4 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if kept:
         print(f"kept your own copies in {work} (not overwritten): {', '.join(kept)}")
     is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    return subprocess.call(lab_command(work, list(args.extra), is_root))
+    # every kernel JupyterLab starts inherits it: torch's threads do not spin against other
+    # programs on the student's laptop (course.openmp)
+    env = apply_openmp_policy(dict(os.environ))
+    return subprocess.call(lab_command(work, list(args.extra), is_root), env=env)

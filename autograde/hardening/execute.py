@@ -56,6 +56,7 @@ from autograde.hardening.sandbox import (
     make_pids_cgroup,
     remove_cgroup,
 )
+from course.openmp import OPENMP_POLICY, apply_openmp_policy
 
 #: Environment variables a grading kernel inherits (everything else is dropped).
 KERNEL_ENV_KEEP = (
@@ -73,6 +74,7 @@ KERNEL_ENV_KEEP = (
     "OMP_NUM_THREADS",
     "MKL_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
+    *OPENMP_POLICY,
     "MPLBACKEND",
 )
 #: The top-level packages whose imports the guard pre-loads and protects.
@@ -123,6 +125,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         # on how many workers ran.
         env.setdefault("OMP_NUM_THREADS", "1")
         env.setdefault("MKL_NUM_THREADS", "1")
+        apply_openmp_policy(env)  # with more threads, none spins against the other kernels
         env.update(self.guard_env)
         kw["env"] = env
         # ipykernel prints its connection banner there; errors go to a file of the kernel's
