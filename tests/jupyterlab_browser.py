@@ -215,3 +215,28 @@ def notebook_in_lab(tmp_path: Path, notebook: Path):
     finally:
         server.stop()
     assert server.process.poll() is not None, "the JupyterLab server is still running"
+
+
+@contextmanager
+def offline_page(viewport: dict | None = None):
+    """A Chromium page that may load files (``file://``, ``data:``) and nothing else: yields
+    ``(page, left)``, where ``left`` lists every other URL the page asked for (refused)."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    left: list[str] = []
+
+    def route(request_route):
+        if request_route.request.url.startswith(("file://", "data:")):
+            return request_route.continue_()
+        left.append(request_route.request.url)
+        return request_route.abort()
+
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=viewport or {"width": 1200, "height": 900})
+            page.route("**/*", route)
+            yield page, left
+        finally:
+            browser.close()

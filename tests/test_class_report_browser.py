@@ -11,7 +11,7 @@ import json
 import shutil
 
 import pytest
-from jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS
+from jupyterlab_browser import offline_page
 from tinycourse import STEM, write_class, write_course
 
 from autograde.grading.pipeline import grade_class
@@ -98,40 +98,23 @@ def test_the_manifest_lets_every_grade_be_derived_again(graded):
 
 @pytest.mark.browser
 def test_the_report_opens_offline_with_its_figures_and_the_counts_of_grades_csv(graded, tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
     _, _, second, _ = graded
     counts = collections.Counter(r["status"] for r in _csv(second / "grades.csv"))
-    left: list[str] = []
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-
-            def route(r):
-                if r.request.url.startswith(("file://", "data:")):
-                    return r.continue_()
-                left.append(r.request.url)
-                return r.abort()
-
-            page.route("**/*", route)
-            page.goto((second / "report.html").as_uri())
-            page.wait_for_load_state("load")
-            sizes = page.eval_on_selector_all(
-                "img", "els => els.map(e => [e.id, e.complete, e.naturalWidth, e.naturalHeight])"
-            )
-            shown = page.eval_on_selector_all(
-                "#status-counts span[data-status]",
-                "els => els.map(e => [e.dataset.status, Number(e.textContent)])",
-            )
-            links = page.eval_on_selector_all("#students a", "els => els.map(e => e.href)")
-            kinds = page.eval_on_selector_all(
-                "#problems [data-kind]", "els => els.map(e => e.dataset.kind)"
-            )
-            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-        finally:
-            browser.close()
+    with offline_page() as (page, left):
+        page.goto((second / "report.html").as_uri())
+        page.wait_for_load_state("load")
+        sizes = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.id, e.complete, e.naturalWidth, e.naturalHeight])"
+        )
+        shown = page.eval_on_selector_all(
+            "#status-counts span[data-status]",
+            "els => els.map(e => [e.dataset.status, Number(e.textContent)])",
+        )
+        links = page.eval_on_selector_all("#students a", "els => els.map(e => e.href)")
+        kinds = page.eval_on_selector_all(
+            "#problems [data-kind]", "els => els.map(e => e.dataset.kind)"
+        )
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     print(f"screenshot: {tmp_path / 'report.png'}")
     assert [s[0] for s in sizes] == ["fig-scores", "fig-rates", "fig-time"]
     assert all(complete and w > 100 and h > 50 for _, complete, w, h in sizes), sizes
