@@ -243,7 +243,8 @@ def riemann_alphas(steps: int, method: str = "right") -> torch.Tensor:
 
 
 def as_baseline(baseline: float | torch.Tensor | None, x: torch.Tensor) -> torch.Tensor:
-    """The baseline ``x'`` broadcast to ``x``'s shape: None means all zeros (a black image)."""
+    """The baseline ``x'`` broadcast to ``x``'s shape: None means all zeros, which in normalised
+    MNIST is the mean grey, not the black background (that is ``(0 - mean) / std``)."""
     if baseline is None:
         return torch.zeros_like(x)
     if isinstance(baseline, int | float):
