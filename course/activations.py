@@ -143,8 +143,9 @@ class Activation:
 
     ``parameter`` names the keyword the function takes (``"slope"``, ``"alpha"``) or is None;
     ``differentiable`` means differentiable at every real z (with the default parameter);
-    ``zero_centred`` means the output is symmetric about 0 (f(-z) = -f(z)), so a zero-mean
-    input gives a zero-mean output; ``vanishing_gradients`` means the derivative tends to 0
+    ``zero_centred`` means the output is symmetric about 0 (f(-z) = -f(z)), so an input
+    distributed symmetrically about 0 gives a zero-mean output (not every zero-mean input
+    does); ``vanishing_gradients`` means the derivative tends to 0
     on both sides (saturates), so products of many of them vanish in a deep network.
     """
 
