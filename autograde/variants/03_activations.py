@@ -263,12 +263,16 @@ ZERO_CENTRED = {"tanh", "identity"}
 """,
     },
     "curve_match": {
-        "(sigmoid, ReLU, identity)": """
+        "the homework's order (identity, ReLU, sigmoid), copied": """
+MATCH = ("identity", "relu", "sigmoid")
+RELU_MAX_KINKS = 20
+""",
+        "(sigmoid, ReLU, identity): straight and cornered swapped": """
 MATCH = ("sigmoid", "relu", "identity")
 RELU_MAX_KINKS = 20
 """,
-        "(identity, sigmoid, ReLU): smooth and cornered swapped": """
-MATCH = ("identity", "sigmoid", "relu")
+        "(ReLU, identity, sigmoid): smooth and cornered swapped": """
+MATCH = ("relu", "identity", "sigmoid")
 RELU_MAX_KINKS = 20
 """,
         "the homework's option number instead of the names": """
@@ -276,11 +280,11 @@ MATCH = 3
 RELU_MAX_KINKS = 20
 """,
         "one kink fewer than hidden units": """
-MATCH = ("identity", "relu", "sigmoid")
+MATCH = ("sigmoid", "identity", "relu")
 RELU_MAX_KINKS = 19
 """,
         "two kinks per hidden unit": """
-MATCH = ("identity", "relu", "sigmoid")
+MATCH = ("sigmoid", "identity", "relu")
 RELU_MAX_KINKS = 40
 """,
     },
@@ -502,7 +506,7 @@ ZERO_CENTRED = frozenset({"identity", "tanh"})
     },
     "curve_match": {
         "a list with capitals and a NumPy integer": """
-MATCH = ["Identity", "ReLU", "Sigmoid"]
+MATCH = ["Sigmoid", "Identity", "ReLU"]
 RELU_MAX_KINKS = np.int64(20)
 """,
     },
