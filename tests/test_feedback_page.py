@@ -24,6 +24,8 @@ from autograde.grading.feedback_page import (
     math_to_mathml,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def test_inline_and_display_maths_become_mathml_and_code_is_left_alone():
     html = (
@@ -206,3 +208,22 @@ def test_the_page_puts_student_score_and_named_exercises_on_top_and_loads_nothin
     assert GRADING_TIME_MARK in page
     finish_page(path, 4.25)
     assert "graded in 4.2 s" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "notebook", sorted((ROOT / "solutions").glob("*.ipynb")), ids=lambda p: p.stem
+)
+def test_every_formula_of_the_course_is_drawn_on_a_feedback_page(notebook):
+    """Each markdown cell, rendered as nbconvert renders it, keeps no TeX: every $...$ became
+    MathML (a formula the converter cannot read would show as code and fail here)."""
+    from nbconvert.filters.markdown import markdown2html
+
+    for index, cell in enumerate(nbformat.read(str(notebook), as_version=4).cells):
+        if cell.cell_type != "markdown":
+            continue
+        page = math_to_mathml(markdown2html(cell.source))
+        prose = re.sub(r"<(pre|code)\b.*?</\1>", "", page, flags=re.S)
+        left = re.findall(r"\$[^$<>\n]{1,60}\$", prose) + re.findall(
+            r'<code class="tex">.*?</code>', page
+        )
+        assert not left, f"{notebook.stem} cell {index}: TeX left as text: {left[:3]}"
