@@ -47,6 +47,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from autograde.audit import load_variants, solution_ids, substitute  # noqa: E402
+from autograde.grading.feedback_page import without_grading_time  # noqa: E402
+from autograde.grading.outputs import RUN_RECORDS  # noqa: E402
 from autograde.grading.pipeline import grade_class, prepare_template  # noqa: E402
 from autograde.grading.results import GradingSettings  # noqa: E402
 from autograde.release.coursefolder import SOLUTIONS_DIR, course_stems  # noqa: E402
@@ -142,10 +144,11 @@ def bare_execute(path: Path, cell_timeout: int) -> float:
 
 
 def _digests(root: Path) -> dict[str, str]:
+    """SHA-256 of each result file; feedback pages without their grading time."""
     return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        str(p.relative_to(root)): hashlib.sha256(without_grading_time(p.read_bytes())).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and str(p.relative_to(root)) not in RUN_RECORDS
     }
 
 

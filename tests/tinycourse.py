@@ -6,9 +6,10 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from autograde.grading.feedback_page import without_grading_time
+from autograde.grading.outputs import RUN_RECORDS
 from autograde.release import authoring as a
 
 STEM = "01_tiny"
@@ -119,12 +120,6 @@ def write_class(root: Path, solutions: Path) -> Path:
     return klass
 
 
-#: Files that record a run rather than its results: when it ran and how long each hand-in took.
-RUN_RECORDS = {"manifest.json", "report.html"}
-#: The one line of a feedback page that records the run (how long grading took), not a result.
-GRADING_TIME = re.compile(rb'<dd id="nn-time">[^<]*</dd>')
-
-
 def digest(root: Path) -> dict[str, str]:
     """SHA-256 of every result file under ``root`` (all but :data:`RUN_RECORDS`, and feedback
     pages without their grading time), by path."""
@@ -132,7 +127,7 @@ def digest(root: Path) -> dict[str, str]:
 
     def content(p: Path) -> bytes:
         data = p.read_bytes()
-        return GRADING_TIME.sub(b'<dd id="nn-time"></dd>', data) if p.suffix == ".html" else data
+        return without_grading_time(data) if p.suffix == ".html" else data
 
     return {
         str(p.relative_to(root)): hashlib.sha256(content(p)).hexdigest()

@@ -20,6 +20,10 @@ from autograde.grading.gradebook import write_gradebook
 from autograde.grading.results import Row
 
 GRADES_COLUMNS = ["student_id", "notebook", "score", "max_score", "status", "message"]
+#: Files in OUT that record a run (when it ran, how long each hand-in took), not its results:
+#: two runs that grade the same class the same way differ only in these (and in each feedback
+#: page's grading time, see :func:`autograde.grading.feedback_page.without_grading_time`).
+RUN_RECORDS = frozenset({"manifest.json", "report.html"})
 EXERCISE_COLUMNS = ["student_id", "notebook", "grade_id", "score", "max_score", "message"]
 
 
