@@ -162,9 +162,26 @@ def compare_outputs(a: Path, b: Path) -> dict:
     csvs = ["grades.csv", "exercises.csv"]
     return {
         "csv_identical": all(da.get(n) == db.get(n) and n in da for n in csvs),
+        "csv_rows_that_differ": _differing_rows(a, b, csvs),
         "feedback_same_files": sorted(da) == sorted(db),
         "feedback_content_differs": sorted(n for n in da if n not in csvs and da[n] != db.get(n)),
     }
+
+
+def _differing_rows(a: Path, b: Path, names: list[str], most: int = 20) -> list[str]:
+    """The rows of the CSVs ``names`` that are not the same in ``a`` and ``b`` (both sides)."""
+    found = []
+    for name in names:
+        rows = [
+            (p / name).read_text(encoding="utf-8").splitlines() if (p / name).is_file() else []
+            for p in (a, b)
+        ]
+        only_a = [r for r in rows[0] if r not in set(rows[1])]
+        only_b = [r for r in rows[1] if r not in set(rows[0])]
+        found += [f"{name} {a.name}: {r}" for r in only_a] + [
+            f"{name} {b.name}: {r}" for r in only_b
+        ]
+    return found[:most]
 
 
 def _timed_grading(klass: Path, out: Path, stems: list[str], timeout: int, workers: int) -> float:
@@ -365,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{f'{args.workers} workers (s)':<44} {parallel:>10.1f}")
     print(f"{'speedup':<44} {results['speedup']:>9.2f}x  >= 1.8x")
     print(f"{'grades.csv and exercises.csv byte-identical':<44} {str(same['csv_identical']):>10}")
+    for row in same["csv_rows_that_differ"]:
+        print(f"  differs: {row}")
     print(f"{'same feedback files':<44} {str(same['feedback_same_files']):>10}")
     print(f"{'feedback pages whose bytes differ':<44} {len(same['feedback_content_differs']):>10}")
     print(f"{'bare nbclient, same hand-ins (s)':<44} {bare:>10.1f}")

@@ -1,0 +1,39 @@
+"""The grading benchmark's comparison of two runs (no grading here)."""
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "grading_bench", ROOT / "benchmarks" / "grading.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _run(root: Path, score: str, seconds: str) -> Path:
+    (root / "feedback" / "ann").mkdir(parents=True)
+    (root / "grades.csv").write_text(f"student_id,notebook,score\nann,01,{score}\nben,01,3\n")
+    (root / "exercises.csv").write_text("student_id,notebook,grade_id,score\n")
+    (root / "manifest.json").write_text(f'{{"seconds": {seconds}}}')
+    page = f'<dd id="nn-time">graded in {seconds} s</dd><p>ok</p>'
+    (root / "feedback" / "ann" / "01.html").write_text(page)
+    return root
+
+
+def test_runs_that_differ_only_in_timing_are_the_same(tmp_path):
+    bench = _bench()
+    same = bench.compare_outputs(_run(tmp_path / "a", "5", "1.0"), _run(tmp_path / "b", "5", "2.5"))
+    assert same["csv_identical"] and same["csv_rows_that_differ"] == []
+    assert same["feedback_content_differs"] == []
+
+
+def test_a_score_that_differs_is_shown_with_its_row(tmp_path):
+    bench = _bench()
+    same = bench.compare_outputs(_run(tmp_path / "a", "5", "1.0"), _run(tmp_path / "b", "4", "1.0"))
+    assert not same["csv_identical"]
+    assert same["csv_rows_that_differ"] == ["grades.csv a: ann,01,5", "grades.csv b: ann,01,4"]
