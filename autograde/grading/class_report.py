@@ -18,15 +18,15 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import quote
 
-from autograde.grading.results import Row
+from autograde.grading.feedback import CSP
+from autograde.grading.results import Row, split_test_id
 
-TEST_SUFFIX = re.compile(r"_test(_?\w*)?$")
 PROBLEM_KINDS = ["missing", "invalid", "timed out", "crashed", "tampering", "error"]
 
 
 def exercise_of(grade_id: str) -> str:
     """The exercise a test cell checks: ``and_gate_test_hidden`` -> ``and_gate``."""
-    return TEST_SUFFIX.sub("", grade_id) or grade_id
+    return split_test_id(grade_id)[0]
 
 
 def problem_kind(row: Row) -> str | None:
@@ -175,8 +175,7 @@ def render_report(rows: list[Row], stems: list[str], title: str = "nn-course: th
     ]
     parts = [
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}</title>",
-        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
-        "img-src data:; style-src 'unsafe-inline'\">",
+        CSP,
         f"<style>{STYLE}</style></head><body><h1>{e(title)}</h1>",
         f"<p>{len(students)} students, {len(stems)} notebooks. Files: "
         "<a href='grades.csv'>grades.csv</a>, <a href='gradebook.csv'>gradebook.csv</a>, "

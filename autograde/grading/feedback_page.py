@@ -26,16 +26,16 @@ from pathlib import Path
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from autograde import course_root
+from autograde.grading.feedback import ANSI
+from autograde.grading.results import split_test_id
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE_NAME = "nn_feedback"
 GRADING_TIME_MARK = "<!--nn-course:grading-time-->"
 
 HEADING = re.compile(r"^#{1,4}[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
-TEST_SUFFIX = re.compile(r"_test(?:_(\w+))?$")
 #: ``file.py:12: FutureWarning: message`` and the indented source line Python prints under it.
 WARNING_LINES = re.compile(r"^[^\n]*:\d+: \w*Warning: [^\n]*\n(?:[ \t]+[^\n]*\n?)?", re.M)
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 # --------------------------------------------------------------------------- exercise names
@@ -50,9 +50,8 @@ def exercise_title(heading: str | None, grade_id: str, solution: bool) -> str:
     name = heading or grade_id
     if solution:
         return f"{name}: your answer"
-    match = TEST_SUFFIX.search(grade_id)
-    part = match.group(1) if match else None
-    if part is None:
+    part = split_test_id(grade_id)[1]
+    if not part:
         return f"{name}: test"
     return f"{name}: test {part}" if part.isdigit() else f"{name}: test ({part.replace('_', ' ')})"
 
@@ -108,8 +107,9 @@ def _clean_output(output, prefixes: list[str]) -> bool:
 
 
 def first_error_line(cell) -> str:
-    """``ename: evalue``'s first line of a code cell's first error ("" when it ran cleanly)."""
-    for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+    """``ename: evalue``'s first line of a code cell's first error ("" when it ran cleanly);
+    ``cell`` a notebook node or the plain dict of a notebook read as JSON."""
+    for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
         if output.get("output_type") == "error":
             text = ANSI.sub("", f"{output.get('ename', 'Error')}: {output.get('evalue', '')}")
             return text.strip().splitlines()[0][:300] if text.strip() else ""

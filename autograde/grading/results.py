@@ -11,6 +11,7 @@ were written.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,19 @@ class GradingSettings:
         return cls(**known)
 
 
+#: A test cell's grade id: the exercise, ``_test``, then an optional part (``conv2d_test_2``).
+TEST_ID = re.compile(r"_test_?(\w*)$")
+
+
+def split_test_id(grade_id: str) -> tuple[str, str]:
+    """``conv2d_test_2`` -> ``("conv2d", "2")``; ``and_gate_test`` -> ``("and_gate", "")``;
+    a grade id that names no test -> ``(grade_id, "")``."""
+    match = TEST_ID.search(grade_id)
+    if match is None or match.start() == 0:
+        return grade_id, ""
+    return grade_id[: match.start()], match.group(1)
+
+
 @dataclass
 class CellGrade:
     """Points of one graded cell, and the first line of its error when it lost points."""
@@ -107,7 +121,7 @@ class NotebookResult:
     cells: list[CellGrade] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what happened, in the student's terms
     feedback: str = ""  # the feedback page, a path in the worker's folder
-    seconds: float = 0.0  # wall time of autograde and feedback for this notebook
+    seconds: float = 0.0  # wall time of nbgrader's autograde (what the feedback page shows)
 
     @classmethod
     def from_dict(cls, data: dict) -> NotebookResult:

@@ -22,7 +22,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograde.grading.feedback import lock_down
-from autograde.grading.feedback_page import finish_page
+from autograde.grading.feedback_page import finish_page, first_error_line
 from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
 from autograde.grading.shared import verify_shared
 from autograde.hardening.notes import add_note, read_notes
@@ -96,7 +96,7 @@ def grade(
             result = NotebookResult(stem, "error")
             result.notes = read_notes(notes_path, stem)
             result.notes.append(f"this notebook could not be graded: {type(exc).__name__}: {exc}")
-        result.seconds = round(time.perf_counter() - start, 3)
+            result.seconds = round(time.perf_counter() - start, 3)
         results.append(result)
     return results
 
@@ -121,8 +121,8 @@ def _grade_notebook(
     start = time.perf_counter()
     with quiet_nbgrader(), _cwd(root):
         outcome = api.autograde(stem, student_id, force=True, create=True)
-    seconds = time.perf_counter() - start
     result = NotebookResult(stem, "graded" if outcome["success"] else "error")
+    result.seconds = round(time.perf_counter() - start, 3)  # the page and the report show it
     result.notes = read_notes(notes_path, stem)
     if not outcome["success"]:
         result.notes.append(_failure(outcome))
@@ -133,7 +133,7 @@ def _grade_notebook(
         html = root / "feedback" / student_id / stem / f"{stem}.html"
         if fb["success"] and html.is_file():
             lock_down(html)
-            finish_page(html, seconds)
+            finish_page(html, result.seconds)
             result.feedback = str(html)
         else:
             result.notes.append(_tail(fb.get("error") or fb.get("log") or "feedback failed"))
@@ -181,11 +181,8 @@ def _cell_errors(path: Path) -> dict[str, str]:
     errors = {}
     for cell in nb.get("cells", []):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        for out in cell.get("outputs", []) if grade_id else []:
-            if out.get("output_type") == "error":
-                text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".strip()
-                errors[grade_id] = text.splitlines()[0][:300] if text else ""
-                break
+        if grade_id and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            errors[grade_id] = first_error_line(cell)
     return errors
 
 
