@@ -8,6 +8,11 @@ Shapes are checked before values; floats are compared with tolerances:
 The NumPy and Python functions used here are captured when this module is imported (before
 any student code runs), so rebinding ``numpy.allclose`` or ``numpy.isclose`` later does not
 change what these checkers decide.
+
+In a grading kernel every check also writes what it saw as plain data (:mod:`course.records`),
+and there the grader's copy of a test cell passes :data:`WITHHELD` instead of each expected
+value: the kernel reports the student's values, and the verdict is made outside it, against
+the answer key (:mod:`autograde.verdicts`). In JupyterLab nothing changes.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+
+from course import records
 
 # Captured at import: ufuncs and builtins are C objects that later rebinding cannot reach.
 _np_asarray = np.asarray
@@ -37,6 +44,29 @@ _len = builtins.len
 _setprofile = sys.setprofile
 _getprofile = sys.getprofile
 _thread_setprofile = threading.setprofile
+
+
+class _Withheld:
+    """Stands for an expected value the grader keeps to itself (see the module's docstring)."""
+
+    def __repr__(self) -> str:
+        return "WITHHELD"
+
+
+#: Passed by the grader's copy of a test cell instead of an expected value or a reference.
+WITHHELD = _Withheld()
+
+
+def _emit(check: str, what: str, actual: Any, **fields: Any) -> None:
+    """Record what a check saw (grading kernels only)."""
+    if not records.recording():
+        return
+    record = {"check": check, "what": str(what), "actual": records.encode(actual)}
+    for name, value in fields.items():
+        if value is WITHHELD:
+            continue
+        record[name] = records.encode(value) if name == "expected" else value
+    records.emit(record)
 
 
 class CheckFailed(AssertionError):
@@ -78,11 +108,26 @@ def _type_name(t: type) -> str:
     return t.__name__ if module == "builtins" else f"{module.split('.')[0]}.{t.__name__}"
 
 
+def _full_name(t: type) -> str:
+    module = getattr(t, "__module__", "") or ""
+    name = getattr(t, "__qualname__", "") or t.__name__
+    return name if module == "builtins" else f"{module}.{name}"
+
+
 def expect_type(value: Any, types: type | tuple[type, ...], what: str) -> None:
     """Check ``isinstance(value, types)``; a NumPy scalar counts as its Python type
     (``np.bool_`` as ``bool``, ``np.int64`` as ``int``, ``np.float32`` as ``float``)."""
     wanted = types if _isinstance(types, tuple) else (types,)
     accepted = wanted + tuple(e for t in wanted for e in _SCALAR_EQUIVALENTS.get(t, ()))
+    if records.recording():
+        records.emit(
+            {
+                "check": "type",
+                "what": str(what),
+                "types": records.type_names(value),
+                "expected": records.encode([_full_name(t) for t in accepted]),
+            }
+        )
     if not _isinstance(value, accepted):
         names = " or ".join(_type_name(t) for t in wanted)
         _fail(what, f"expected {names}, got {_type_name(type(value))}")
@@ -91,6 +136,7 @@ def expect_type(value: Any, types: type | tuple[type, ...], what: str) -> None:
 def expect_shape(value: Any, shape: tuple[int, ...], what: str) -> None:
     """Check that ``value`` (array-like or tensor) has exactly ``shape``."""
     array = _to_array(value, what)
+    _emit("shape", what, [int(n) for n in array.shape], expected=[int(n) for n in shape])
     if tuple(array.shape) != tuple(shape):
         _fail(what, f"expected shape {tuple(shape)}, got {tuple(array.shape)}")
 
@@ -107,6 +153,12 @@ def expect_close(
     ``expected`` may be a tuple or list of arrays; then ``actual`` must be a sequence of the
     same length and each element is compared (named ``what[i]``).
     """
+    _emit("close", what, actual, expected=expected, rtol=float(rtol), atol=float(atol))
+    if expected is not WITHHELD:
+        _close(actual, expected, what, rtol, atol)
+
+
+def _close(actual: Any, expected: Any, what: str, rtol: float, atol: float) -> None:
     if _isinstance(expected, (tuple, list)) and any(
         _isinstance(e, (_np_ndarray, tuple, list)) or hasattr(e, "detach") for e in expected
     ):
@@ -117,7 +169,7 @@ def expect_close(
         if _len(actual) != _len(expected):
             _fail(what, f"expected {_len(expected)} results, got {_len(actual)}")
         for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
-            expect_close(a, e, f"{what}[{i}]", rtol=rtol, atol=atol)
+            _close(a, e, f"{what}[{i}]", rtol, atol)
         return
     want = _to_array(expected, f"{what} (reference)").astype(float)
     got = _to_array(actual, what)
@@ -145,6 +197,12 @@ def expect_close(
 
 def expect_equal(actual: Any, expected: Any, what: str) -> None:
     """Check exact equality of scalars, strings, booleans, tuples or integer arrays."""
+    _emit("equal", what, actual, expected=expected)
+    if expected is not WITHHELD:
+        _equal(actual, expected, what)
+
+
+def _equal(actual: Any, expected: Any, what: str) -> None:
     if _isinstance(expected, _np_ndarray) or hasattr(expected, "shape"):
         got = _to_array(actual, what)
         want = _to_array(expected, f"{what} (reference)")
@@ -169,7 +227,7 @@ def expect_equal(actual: Any, expected: Any, what: str) -> None:
         if _len(actual) != _len(expected):
             _fail(what, f"expected {_len(expected)} values, got {_len(actual)}")
         for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
-            expect_equal(a, e, f"{what}[{i}]")
+            _equal(a, e, f"{what}[{i}]")
         return
     if actual != expected:
         _fail(what, f"wrong value (got {actual!r})")
@@ -177,7 +235,12 @@ def expect_equal(actual: Any, expected: Any, what: str) -> None:
 
 def expect_true(condition: Any, what: str, message: str) -> None:
     """Fail with ``what: message`` unless ``condition`` holds."""
-    if not bool(condition):
+    try:
+        holds = bool(condition)
+    except Exception as exc:  # noqa: BLE001 - a condition that cannot be read is false
+        _fail(what, f"{message} (the condition could not be evaluated: {type(exc).__name__})")
+    _emit("true", what, holds, message=str(message))
+    if not holds:
         _fail(what, message)
 
 
@@ -209,9 +272,8 @@ def expect_same_as(
     name = what or getattr(func, "__name__", "your function")
     for case_name, case in cases.items():
         label = f"{name}, case '{case_name}'"
-        want = _call(reference, copy.deepcopy(case))
         given = copy.deepcopy(case)
-        try:
+        try:  # the answer runs first: no expected value exists yet for it to find
             got = _call(func, given)
         except CheckFailed:
             raise
@@ -219,8 +281,14 @@ def expect_same_as(
             _fail(label, "not implemented yet (the cell still raises NotImplementedError)")
         except Exception as exc:  # noqa: BLE001 - report any error with the case's name
             _fail(label, f"raised {type(exc).__name__}: {exc}")
+        if reference is WITHHELD:
+            _emit("close", label, got)
+            _expect_unchanged(given, case, label)
+            continue
+        want = _call(reference, copy.deepcopy(case))
+        _emit("close", label, got, expected=want, rtol=float(rtol), atol=float(atol))
         _expect_unchanged(given, case, label)
-        expect_close(got, want, label, rtol=rtol, atol=atol)
+        _close(got, want, label, rtol, atol)
 
 
 def _expect_unchanged(given: Any, original: Any, label: str) -> None:
@@ -234,10 +302,14 @@ def _expect_unchanged(given: Any, original: Any, label: str) -> None:
         ]
     else:
         pairs = zip(given, original, strict=True)
+    changed = False
     for g, o in pairs:
         if _isinstance(o, _np_ndarray) and _isinstance(g, _np_ndarray) and g.shape == o.shape:
-            if bool((g != o).any()):
-                _fail(label, "changed its input array in place; work on a copy instead")
+            changed = changed or bool((g != o).any())
+    message = "changed its input array in place; work on a copy instead"
+    _emit("true", f"{label}: inputs unchanged", not changed, message=message)
+    if changed:
+        _fail(label, message)
 
 
 class ForbiddenCall(CheckFailed):
@@ -287,6 +359,7 @@ def forbid_calls(*functions: Any, what: str = "your answer"):
         yield
     finally:
         _setprofile(previous)
+    _emit("true", f"{what}: calls nothing it must implement itself", not hits)
     if hits:
         names = ", ".join(sorted(set(hits)))
         raise ForbiddenCall(

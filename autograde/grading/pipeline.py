@@ -31,6 +31,7 @@ from autograde.grading.journal import (
     holds_previous_run,
     run_fingerprint,
 )
+from autograde.grading.keys import build_keys
 from autograde.grading.manifest import build_manifest, release_hashes, write_manifest
 from autograde.grading.outputs import write_outputs
 from autograde.grading.results import (
@@ -51,12 +52,16 @@ def prepare_template(
     stems: list[str],
     solutions: Path = SOLUTIONS_DIR,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    settings: GradingSettings | None = None,
 ) -> dict[str, float]:
-    """Build the course folder every student's grading starts from; returns max score per stem."""
+    """Build the course folder every student's grading starts from (with the class's shared
+    files and the answer keys); returns max score per stem."""
+    settings = settings or GradingSettings(cell_timeout=cell_timeout)
     folder = CourseFolder.create(root, stems, solutions, cell_timeout)
     for stem in stems:
         folder.generate(stem)
     build_shared(root / "shared", stems, solutions)
+    build_keys(root, stems, solutions, settings)
     with folder.api().gradebook as gb:
         return {stem: float(gb.find_notebook(stem, stem).max_score) for stem in stems}
 
@@ -120,7 +125,7 @@ def grade_class(
         if roster is not None:
             match_students(roster, klass.students)  # an ambiguous roster fails before grading
         template = work / "template"
-        max_scores = prepare_template(template, stems, solutions, settings.cell_timeout)
+        max_scores = prepare_template(template, stems, solutions, settings.cell_timeout, settings)
         jobs = [
             StudentJob(sid, tuple(klass.hand_ins[sid][stem] for stem in stems))
             for sid in klass.students

@@ -28,6 +28,7 @@ from autograde.grading.shared import verify_shared
 from autograde.hardening.notes import add_note, read_notes
 from autograde.hardening.sandbox import MODELS_ENV, SandboxUnavailable, require_sandbox
 from autograde.release.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
+from autograde.verdicts.key import KEYS_DIR
 
 
 def _tail(text: str, lines: int = 15) -> str:
@@ -44,8 +45,9 @@ def _failure(outcome: dict) -> str:
     return _tail(text or "autograde failed")
 
 
-def _api(root: Path, settings: GradingSettings, notes_path: Path):
-    """nbgrader's API for the student's course folder, with the hardened steps."""
+def _api(root: Path, settings: GradingSettings, notes_path: Path, make_keys: bool = False):
+    """nbgrader's API for the student's course folder, with the hardened steps; test cells
+    are judged against the answer keys in ``root/keys`` (``make_keys``: written there)."""
     from nbgrader.apps import NbGraderAPI
 
     from autograde.hardening.preprocessors import hardening_config
@@ -57,6 +59,8 @@ def _api(root: Path, settings: GradingSettings, notes_path: Path):
             release_dir=root / "release",
             memory_limit=settings.memory_limit,
             sandbox=settings.sandbox,
+            keys_dir=root / KEYS_DIR,
+            make_keys=make_keys,
         )
     )
     return NbGraderAPI(config=config)
@@ -68,8 +72,10 @@ def grade(
     notebooks: dict[str, str],
     workdir: Path,
     settings: GradingSettings,
+    make_keys: bool = False,
 ) -> list[NotebookResult]:
-    """Autograde and write feedback for each of ``notebooks`` (stem -> path)."""
+    """Autograde and write feedback for each of ``notebooks`` (stem -> path); ``make_keys``:
+    these are the instructor's solutions, whose records become the answer keys."""
     root = workdir / "course"
     if root.exists():
         shutil.rmtree(root)
@@ -83,7 +89,7 @@ def grade(
         dest.parent.mkdir(parents=True, exist_ok=True)
         _submit_repaired(Path(path), root / "release" / stem / f"{stem}.ipynb", dest, notes_path)
 
-    api = _api(root, settings, notes_path)
+    api = _api(root, settings, notes_path, make_keys)
     with api.gradebook as gb:
         gb.update_or_create_student(student_id)
 

@@ -42,7 +42,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_markdown_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, Unicode
 
 from autograde.hardening import kernel_guard
 from autograde.hardening.authentic import AuthenticCells, grade_id_of
@@ -56,7 +56,12 @@ from autograde.hardening.sandbox import (
     make_pids_cgroup,
     remove_cgroup,
 )
+from autograde.verdicts import channel
+from autograde.verdicts.judge import judge
+from autograde.verdicts.key import KeyFailed, key_path, load_key, write_key
+from autograde.verdicts.withhold import for_kernel
 from course.openmp import OPENMP_POLICY, apply_openmp_policy
+from course.records import RECORDS_ENV
 
 #: Environment variables a grading kernel inherits (everything else is dropped).
 KERNEL_ENV_KEEP = (
@@ -262,6 +267,12 @@ class GuardedExecute(RecordsNotes, Execute):
     max_output_bytes = Integer(
         2 * 1024 * 1024, help="output kept per cell, bytes; the rest is cut"
     ).tag(config=True)
+    keys_dir = Unicode(
+        "", help="folder of the answer keys; test cells are judged outside the kernel"
+    ).tag(config=True)
+    make_keys = Bool(
+        False, help="this run is the instructor's solution: write its records as the key"
+    ).tag(config=True)
 
     # --- the kernel ---------------------------------------------------------------------
 
@@ -278,6 +289,7 @@ class GuardedExecute(RecordsNotes, Execute):
             guard_env={
                 kernel_guard.TOKEN_FILE_ENV: str(self._token_file),
                 kernel_guard.PRELOAD_ENV: ",".join(self._preload),
+                RECORDS_ENV: str(self._records),
             },
             kernel_name="python3",
             config=self.config,
@@ -357,6 +369,9 @@ class GuardedExecute(RecordsNotes, Execute):
         )
         self._private = _private_folder()
         self._token_file = self._private / ".guard-token"
+        self._records = self._private / channel.FILE_NAME
+        self._key_made: dict[str, list[str]] = {}
+        self._key = self._load_key(notebook_id)
         fd = os.open(self._token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(self._token)
@@ -378,6 +393,8 @@ class GuardedExecute(RecordsNotes, Execute):
                 stderr_file.close()
             shutil.rmtree(self._private, ignore_errors=True)
             remove_cgroup(self._cgroup)
+        if self.make_keys:
+            write_key(key_path(Path(self.keys_dir), notebook_id), notebook_id, self._key_made)
         self.set_widgets_metadata()
         notes = read_notes(self.notes_path, notebook_id) if self.notes_path else self._local_notes
         if notes:
@@ -437,7 +454,11 @@ class GuardedExecute(RecordsNotes, Execute):
                     "tampering detected and undone before the tests ran: "
                     + ", ".join(sorted(set(changed))[:12])
                 )
-        self.preprocess_cell(cell, resources, index)
+        judged = kind == "test" and bool(self.keys_dir)
+        if judged:
+            self._run_test_cell(cell, index, resources)
+        else:
+            self.preprocess_cell(cell, resources, index)
         if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs):
             self._note_once(
                 f"{self._label(index)} was stopped after {self.timeout} s "
@@ -469,9 +490,63 @@ class GuardedExecute(RecordsNotes, Execute):
             if why:
                 cell.outputs.append(_error_output("TamperingDetected", why))
                 self._note_once(f"{self._label(index)}: {why}")
+        if judged:
+            self._judge(cell, index)
         if kind in ("locked", "test"):
             authentic_imports += _import_statements(cell.source)
         return guard_broken
+
+    # --- verdicts outside the kernel (see autograde.verdicts) ------------------------------
+
+    def _load_key(self, notebook_id: str) -> dict[str, list[dict]]:
+        if not self.keys_dir or self.make_keys:
+            return {}
+        path = key_path(Path(self.keys_dir), notebook_id)
+        if not path.is_file():
+            raise KeyFailed(f"no answer key for {notebook_id} in {self.keys_dir}")
+        return load_key(path)
+
+    def _run_test_cell(self, cell: NotebookNode, index: int, resources: dict) -> None:
+        """Run the kernel's copy of a test cell (expected values withheld, unless this run
+        makes the key); the cell keeps its own source."""
+        channel.clear(self._records)  # what the kernel wrote before this cell is not evidence
+        source = cell.source
+        try:
+            cell.source = for_kernel(source, withhold=not self.make_keys)
+        except SyntaxError:
+            pass  # an authentic test cell always parses; the kernel reports the error
+        try:
+            self.preprocess_cell(cell, resources, index)
+        finally:
+            cell.source = source
+
+    def _judge(self, cell: NotebookNode, index: int) -> None:
+        """Give the test cell the grader's verdict (an error output when it fails)."""
+        grade_id = grade_id_of(cell) or ""
+        if self.make_keys:
+            lines, refused = channel.read_lines(self._records)
+            failed = any(o.get("output_type") == "error" for o in cell.outputs)
+            if failed or refused or not lines:
+                raise KeyFailed(f"the solution fails its own test {grade_id}")
+            self._key_made[grade_id] = lines
+            return
+        records, refused = channel.read(self._records)
+        if refused:
+            self._note_once(
+                f"{self._label(index)}: {refused} record(s) that were not plain data were ignored"
+            )
+        key = self._key.get(grade_id)
+        if key is None:
+            verdict = judge([], records)
+        else:
+            verdict = judge(key, records)
+        if verdict.passed:
+            return
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if errors and not verdict.decisive:
+            return  # the kernel's own error says why the test stopped
+        cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
+        cell.outputs.append(_error_output("CheckFailed", verdict.message))
 
     def _note_once(self, note: str) -> None:
         self.note(self._resources, note)  # read_notes gives each note once

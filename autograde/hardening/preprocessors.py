@@ -157,6 +157,8 @@ def hardening_config(
     sandbox: bool = True,
     guard: bool = True,
     max_output_bytes: int = 2 * 1024 * 1024,
+    keys_dir: str | Path = "",
+    make_keys: bool = False,
 ) -> Config:
     """nbgrader configuration with the safe sanitize steps and the guarded Execute step."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -197,4 +199,6 @@ def hardening_config(
     c.GuardedExecute.sandbox = sandbox
     c.GuardedExecute.guard = guard
     c.GuardedExecute.max_output_bytes = max_output_bytes
+    c.GuardedExecute.keys_dir = str(keys_dir)
+    c.GuardedExecute.make_keys = make_keys
     return c

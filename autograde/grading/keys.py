@@ -1,0 +1,88 @@
+"""Making the answer keys of a class (see :mod:`autograde.verdicts.key`).
+
+Keys are cached under ``$XDG_CACHE_HOME/nn-course/keys``, by the SHA-256 of the solutions, of
+every file of the ``course`` and ``autograde`` packages, of the Python, NumPy and torch
+versions and of the fast-mode switch: grading the same class again costs nothing extra.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import tempfile
+from pathlib import Path
+
+from autograde.grading.results import GradingSettings
+from autograde.grading.worker import grade
+from autograde.verdicts.key import KEYS_DIR, KeyFailed, key_path
+
+#: The pseudo-student whose hand-in is the instructor's solution.
+KEY_STUDENT = "nn-course-answer-key"
+
+
+def _package_files() -> list[Path]:
+    import autograde
+    import course
+
+    files = []
+    for package in (course, autograde):
+        root = Path(package.__file__).resolve().parent
+        files += sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+    return files
+
+
+def fingerprint(stems: list[str], solutions: Path) -> str:
+    """What the keys of ``stems`` depend on, as one SHA-256."""
+    import numpy
+    import torch
+
+    h = hashlib.sha256()
+    for stem in stems:
+        h.update((Path(solutions) / f"{stem}.ipynb").read_bytes())
+    for path in _package_files():
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    versions = [platform.python_version(), numpy.__version__, torch.__version__]
+    versions.append(os.environ.get("NN_COURSE_FAST", ""))
+    h.update("|".join(versions).encode())
+    return h.hexdigest()
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "nn-course" / "keys"
+
+
+def build_keys(
+    template: Path, stems: list[str], solutions: Path, settings: GradingSettings
+) -> Path:
+    """Make (or take from the cache) the keys of ``stems`` into ``template/keys``."""
+    target = Path(template) / KEYS_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir() / fingerprint(stems, solutions)
+    if all(key_path(cached, s).is_file() for s in stems):
+        for stem in stems:
+            shutil.copyfile(key_path(cached, stem), key_path(target, stem))
+        return target
+    with tempfile.TemporaryDirectory(prefix="nn-course-key-") as tmp:
+        notebooks = {s: str(Path(solutions) / f"{s}.ipynb") for s in stems}
+        results = grade(Path(template), KEY_STUDENT, notebooks, Path(tmp), settings, make_keys=True)
+        for result in results:
+            if result.status != "graded" or result.score != result.max_score:
+                failing = [f"{c.grade_id}: {c.error}" for c in result.cells if c.error]
+                raise KeyFailed(
+                    f"the solution of {result.notebook} scores {result.score} of "
+                    f"{result.max_score} on its own tests, so no answer key can be made: "
+                    + "; ".join(failing + result.notes)
+                )
+            made = key_path(Path(tmp) / "course" / KEYS_DIR, result.notebook)
+            shutil.copyfile(made, key_path(target, result.notebook))
+    try:
+        cached.mkdir(parents=True, exist_ok=True)
+        for stem in stems:
+            shutil.copyfile(key_path(target, stem), key_path(cached, stem))
+    except OSError:
+        pass  # only a speed-up
+    return target

@@ -1,0 +1,48 @@
+"""The answer key: what the instructor's solution reports in every test cell.
+
+Made once per class (:func:`autograde.grading.keys.build_keys`): each notebook of ``solutions/`` is graded like a
+hand-in, in its own sandboxed kernel that runs no student's code, with the test cells whole
+(expected values computed by the references there); every record of every test cell is
+kept, per grade id, in ``keys/<notebook>.json`` of the template course folder. The key never
+enters a student's sandbox (the grading folder is not mounted there). A solution that fails
+one of its own tests stops the run (:class:`KeyFailed`): a key must be all right.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from course.records import NotData, load_line
+
+KEYS_DIR = "keys"
+FORMAT = 1
+
+
+class KeyFailed(RuntimeError):
+    """The instructor's solution does not pass its own tests: no key can be made."""
+
+
+def key_path(keys_dir: Path, notebook: str) -> Path:
+    return Path(keys_dir) / f"{notebook}.json"
+
+
+def write_key(path: Path, notebook: str, cells: dict[str, list[str]]) -> None:
+    """Store the raw record lines of every test cell of ``notebook``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"format": FORMAT, "notebook": notebook, "cells": cells}
+    path.write_text(json.dumps(payload, indent=0), encoding="utf-8")
+
+
+def load_key(path: Path) -> dict[str, list[dict]]:
+    """grade id -> the key's records (each checked as any record is)."""
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    if payload.get("format") != FORMAT:
+        raise KeyFailed(f"{path}: an answer key of another format; grade the class again")
+    try:
+        return {
+            grade_id: [load_line(line, 1 << 30) for line in lines]
+            for grade_id, lines in payload["cells"].items()
+        }
+    except NotData as exc:
+        raise KeyFailed(f"{path}: a record of the key is not valid: {exc}") from None
