@@ -195,6 +195,26 @@ def _close(actual: Any, expected: Any, what: str, rtol: float, atol: float) -> N
         )
 
 
+def expect_consistent(
+    actual: Any, recomputed: Any, what: str, rtol: float = 1e-5, atol: float = 1e-8
+) -> None:
+    """Like :func:`expect_close`, for two values that both come from the student's own work
+    (a reported accuracy and the accuracy of their model measured again): the grader
+    compares them with each other, not with the answer key."""
+    if records.recording():
+        records.emit(
+            {
+                "check": "consistent",
+                "what": str(what),
+                "actual": records.encode(actual),
+                "other": records.encode(recomputed),
+                "rtol": float(rtol),
+                "atol": float(atol),
+            }
+        )
+    _close(actual, recomputed, what, rtol, atol)
+
+
 def expect_equal(actual: Any, expected: Any, what: str) -> None:
     """Check exact equality of scalars, strings, booleans, tuples or integer arrays."""
     _emit("equal", what, actual, expected=expected)
@@ -262,19 +282,27 @@ def expect_same_as(
     what: str | None = None,
     rtol: float = 1e-5,
     atol: float = 1e-8,
+    forbid: Iterable[Any] = (),
 ) -> None:
     """Run ``func`` and ``reference`` on every named case and compare the results.
 
     A case is a tuple of positional arguments, a mapping of keyword arguments, or
     ``(args, kwargs)``. Inputs are deep-copied for each call; a function that changes its
-    inputs in place fails with a message saying so.
+    inputs in place fails with a message saying so. ``forbid``: functions the answer must
+    not call (see :func:`forbid_calls`; only ``func``'s calls are watched, not the
+    reference's).
     """
+    forbid = tuple(forbid)
     name = what or getattr(func, "__name__", "your function")
     for case_name, case in cases.items():
         label = f"{name}, case '{case_name}'"
         given = copy.deepcopy(case)
         try:  # the answer runs first: no expected value exists yet for it to find
-            got = _call(func, given)
+            if forbid:
+                with forbid_calls(*forbid, what=name):
+                    got = _call(func, given)
+            else:
+                got = _call(func, given)
         except CheckFailed:
             raise
         except NotImplementedError:

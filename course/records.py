@@ -30,7 +30,7 @@ import numpy as np
 #: Names the file a grading kernel appends its records to (one JSON object per line).
 RECORDS_ENV = "NN_COURSE_RECORDS"
 #: The kinds of check a record may hold.
-CHECKS = ("close", "equal", "shape", "type", "true")
+CHECKS = ("close", "equal", "shape", "type", "true", "consistent")
 #: Array dtypes that cross (everything else is refused on arrival).
 DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
@@ -223,7 +223,7 @@ def load_line(line: str, max_bytes: int) -> dict:
     _expect(check in CHECKS, f"unknown check {check!r}")
     _expect(type(what) is str and len(what) <= 4000, "what")
     record: dict = {"check": check, "what": what}
-    for field in ("actual", "expected"):
+    for field in ("actual", "expected", "other"):
         if field in raw:
             record[field] = decode(raw[field])
     for field in ("rtol", "atol"):

@@ -56,7 +56,7 @@ from autograde.hardening.sandbox import (
     make_pids_cgroup,
     remove_cgroup,
 )
-from autograde.verdicts import channel
+from autograde.verdicts import channel, evidence
 from autograde.verdicts.judge import judge
 from autograde.verdicts.key import KeyFailed, key_path, load_key, write_key
 from autograde.verdicts.withhold import for_kernel
@@ -270,6 +270,9 @@ class GuardedExecute(RecordsNotes, Execute):
     keys_dir = Unicode(
         "", help="folder of the answer keys; test cells are judged outside the kernel"
     ).tag(config=True)
+    release_dir = Unicode("", help="the course folder's release/ (the student copies)").tag(
+        config=True
+    )
     make_keys = Bool(
         False, help="this run is the instructor's solution: write its records as the key"
     ).tag(config=True)
@@ -386,6 +389,7 @@ class GuardedExecute(RecordsNotes, Execute):
                 self._token_file.unlink(missing_ok=True)  # the kernel has read it by now
                 if info_msg:
                     self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+                self._evidence = self._read_evidence()
                 self._run_cells(resources)
         finally:
             stderr_file = getattr(self.km, "stderr_file", None)
@@ -506,6 +510,44 @@ class GuardedExecute(RecordsNotes, Execute):
             raise KeyFailed(f"no answer key for {notebook_id} in {self.keys_dir}")
         return load_key(path)
 
+    def _read_evidence(self) -> evidence.Evidence:
+        """What the handed-in source shows (delegation, reaching into the grader)."""
+        if self.make_keys or not self.keys_dir:
+            return evidence.Evidence()
+        cells = [c for c in self.nb.cells if c.cell_type == "code"]
+        released = self._released_sources()
+        # a cell the release has word for word is the course's, not the student's
+        kinds = [
+            "locked" if k == "student" and c.source.strip() in released else k
+            for c, k in ((c, self._kind(c)) for c in cells)
+        ]
+        solutions = {
+            grade_id for grade_id, s in self._authentic.source.items() if not (s.test or s.locked)
+        }
+        exercise_of = [
+            grade_id_of(c) if kind == "student" and grade_id_of(c) in solutions else None
+            for c, kind in zip(cells, kinds, strict=True)
+        ]
+        numbers = [i + 1 for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
+        found = evidence.scan(cells, kinds, exercise_of, numbers)
+        for note in found.notes:
+            self._note_once(note)
+        return found
+
+    def _released_sources(self) -> set[str]:
+        """The code of every cell of the released notebook (stripped)."""
+        info = self._resources["nbgrader"]
+        path = Path(self.release_dir) / info["assignment"] / f"{info['notebook']}.ipynb"
+        try:
+            release = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return set()
+        return {
+            "".join(c.get("source", "")).strip()
+            for c in release.get("cells", [])
+            if c.get("cell_type") == "code"
+        }
+
     def _run_test_cell(self, cell: NotebookNode, index: int, resources: dict) -> None:
         """Run the kernel's copy of a test cell (expected values withheld, unless this run
         makes the key); the cell keeps its own source."""
@@ -529,6 +571,11 @@ class GuardedExecute(RecordsNotes, Execute):
             if failed or refused or not lines:
                 raise KeyFailed(f"the solution fails its own test {grade_id}")
             self._key_made[grade_id] = lines
+            return
+        if grade_id in self._evidence.refused:
+            ename, why = self._evidence.refused[grade_id]
+            cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
+            cell.outputs.append(_error_output(ename, why))
             return
         records, refused = channel.read(self._records)
         if refused:

@@ -194,6 +194,7 @@ def hardening_config(
     for name in ("SafeDeduplicateIds", "SafeOverwriteCells", "GuardedExecute"):
         c[name].notes_path = str(notes_path)
     c.SafeOverwriteCells.release_dir = str(release_dir)
+    c.GuardedExecute.release_dir = str(release_dir)
     c.SafeOverwriteCells.add_missing_cells = True
     c.GuardedExecute.memory_limit = memory_limit
     c.GuardedExecute.sandbox = sandbox

@@ -4,7 +4,9 @@ For every record of the key, in order, the student's run must have reported the 
 under the same label (the n-th time for the n-th occurrence) with a value that passes it:
 ``close`` and ``equal`` against the key's expected value with the key's tolerances (the very
 comparisons of :mod:`course.checks`, so the messages read as in JupyterLab), ``shape`` and
-``type`` against the key's, ``true`` holding. The first record that is missing or fails gives
+``type`` against the key's, ``true`` holding, and ``consistent`` (two values both derived from
+the student's own work, such as the accuracy of their own trained network) agreeing with each
+other within the key's tolerances: the one check whose inputs cannot leave the kernel. The first record that is missing or fails gives
 the message.
 """
 
@@ -64,6 +66,12 @@ def check_one(key: dict, got: dict) -> str:
                 )
             else:
                 checks._equal(actual, key["expected"], what)
+        elif kind == "consistent":  # both values are the student's: compared with each other
+            if _opaque_inside(actual) is not None or _opaque_inside(got.get("other")) is not None:
+                return f"{what}: not numbers"
+            checks._close(
+                actual, got.get("other"), what, key.get("rtol", 1e-5), key.get("atol", 1e-8)
+            )
         elif kind == "shape":
             if list(actual or []) != list(key.get("expected") or []):
                 want = tuple(key.get("expected") or [])

@@ -21,6 +21,7 @@ import pytest
 from autograde.grading.pipeline import grade_class
 from autograde.grading.results import GradingSettings, Report
 from autograde.hardening.sandbox import parse_size, sandbox_status
+from tests.hostile import attacks
 from tests.hostile import builders as b
 
 CELL_TIMEOUT = 20
@@ -125,6 +126,7 @@ def battery(tmp_path_factory) -> Batch:
     listener = Listener()
     sandboxed = sandbox_status()[0]
     cases = b.cases(submissions, Path.home(), listener.port, canary, sandboxed)
+    cases |= {sid: b.Case(build, 0) for sid, build in attacks.ATTACKS.items()}
     _good_students(submissions)
     for sid, case in cases.items():
         b.write_notebook(case.build(), submissions / sid / f"{b.STEM}.ipynb")
