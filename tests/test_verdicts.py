@@ -337,6 +337,8 @@ def test_own_definitions_with_library_names_are_not_delegation():
         "import threading",
         "import ctypes",
         "from gc import get_referents",
+        "from IPython import get_ipython",
+        "import IPython.core.interactiveshell",
         "get_ipython().events.register('pre_run_cell', print)",
         "exec('x = 1')",
         "f = neuron.__code__",
@@ -348,11 +350,10 @@ def test_own_definitions_with_library_names_are_not_delegation():
         "from concurrent.futures import ThreadPoolExecutor",
     ],
 )
-def test_reaching_into_the_grader_costs_every_later_test(construct):
+def test_reaching_into_the_grader_is_named_for_review_and_costs_nothing_by_itself(construct):
     found = scan("def neuron(x, w, b):\n    return 0.5", extra=construct)
-    assert set(found.refused) == {"neuron_test", "gate_test"}
-    assert found.refused["gate_test"][0] == "TamperingDetected"
-    assert found.notes
+    assert not found.refused
+    assert len(found.review) == 1 and found.review[0].startswith("review: cell 2 ")
 
 
 @pytest.mark.parametrize(
@@ -363,10 +364,13 @@ def test_reaching_into_the_grader_costs_every_later_test(construct):
         "        for i in range(3):\n            setattr(self, f'fc{i}', torch.nn.Linear(2, 2))",
         "kernel = np.ones(3)\nevents = []\nfor m in torch.nn.Sequential().modules():\n    pass",
         "%matplotlib inline\nimport numpy as np",
+        "import gc\ngc.collect()",
+        "from IPython.display import HTML, display\nimport IPython",
     ],
 )
 def test_ordinary_code_is_not_evidence(honest):
-    assert not scan("def neuron(x, w, b):\n    return 0.5", extra=honest).refused
+    found = scan("def neuron(x, w, b):\n    return 0.5", extra=honest)
+    assert not found.refused and not found.review
 
 
 def test_values_of_the_students_own_work_are_compared_with_each_other():
@@ -383,3 +387,12 @@ def test_values_of_the_students_own_work_are_compared_with_each_other():
     mine = {"check": "consistent", "what": "acc", "actual": 0.95, "other": 0.95}
     assert judge(k, [mine]).passed  # another student's network, another accuracy
     assert "wrong value" in judge(k, [{**mine, "other": 0.5}]).message
+
+
+def test_a_cell_without_a_grade_id_only_costs_the_tests_after_it():
+    cells = [
+        Cell(SETUP, "setup"),
+        Cell(NEURON_TEST, "neuron_test"),
+        Cell("table = neurons.neuron(x, w, b)"),  # after the test it could have changed
+    ]
+    assert not evidence.scan(cells, ["locked", "test", "student"], [None] * 3).refused

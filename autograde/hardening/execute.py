@@ -530,7 +530,7 @@ class GuardedExecute(RecordsNotes, Execute):
         ]
         numbers = [i + 1 for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
         found = evidence.scan(cells, kinds, exercise_of, numbers)
-        for note in found.notes:
+        for note in found.notes + found.review:
             self._note_once(note)
         return found
 

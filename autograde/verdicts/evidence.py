@@ -8,13 +8,15 @@ the code that runs, so it is read here, outside the kernel, before anything runs
 - **delegation**: a student's cell names a function that a test forbids
   (``forbid_calls(...)`` in the authentic test cells: ``course.neurons.neuron``,
   ``torch.sigmoid`` ...), resolved through every import alias (``from course import
-  convolution as reference``). The test cells of the exercise whose answer names it (of every
-  test forbidding it, for a cell the student added) get no credit.
+  convolution as reference``). The test cells of the exercise whose answer names it (for a
+  cell without a grade id, every later test that forbids it) get no credit.
 - **reaching into the grader**: code that changes how other code runs or reads what it may not
-  (``sys.setprofile``, frames, ``gc``, ``ctypes``, threads, IPython's hooks and transformers,
-  ``exec``/``eval``, ``__code__``, ``__globals__``, attributes named by computed strings ...).
-  Notebooks for this course need none of it; every test cell after such a cell gets no credit,
-  and the grading notes say where, so the instructor can review it by hand.
+  (``sys.setprofile``, frames, ``gc.get_referents``, ``ctypes``, threads, IPython's hooks and
+  transformers, ``exec``/``eval``, ``__code__``, ``__globals__`` ...). It cannot change a
+  verdict (values are judged outside the kernel), so it costs nothing by itself; but it could
+  hide a call to the reference under a computed name, which no program can rule out, so the
+  first such cell is named in the grading notes as ``review: ...`` for the instructor (the
+  grades stand until a person decides).
 
 A name found here that the answer does not actually call still costs the points: an answer
 must not mention the reference it is asked to rewrite.
@@ -29,10 +31,12 @@ from autograde.grading.results import split_test_id
 
 #: Modules whose import alone reaches into the interpreter or the kernel.
 TAMPER_MODULES = frozenset(
-    "ctypes gc threading _thread inspect importlib builtins multiprocessing concurrent signal "
-    "atexit IPython ipykernel jupyter_client autograde traitlets zmq tornado asyncio "
-    "sys.monitoring faulthandler tracemalloc code codeop".split()
+    "ctypes threading _thread inspect importlib builtins multiprocessing concurrent signal "
+    "atexit ipykernel jupyter_client autograde traitlets zmq tornado asyncio faulthandler "
+    "code codeop".split()
 )
+#: Submodules of IPython a notebook may use (display); the rest reach the shell.
+IPYTHON_ALLOWED = ("IPython.display", "IPython.core.display")
 #: Attributes that reach into frames, code objects, the interpreter's hooks or the kernel.
 TAMPER_ATTRS = frozenset(
     "setprofile settrace _getframe f_back f_locals f_globals f_code f_builtins __globals__ "
@@ -40,7 +44,7 @@ TAMPER_ATTRS = frozenset(
     "__kwdefaults__ __dict__ get_referents get_referrers pythonapi input_transformer_manager "
     "input_transformers_post input_transformers_cleanup ast_transformers events shell_handlers "
     "control_handlers register_magic_function setswitchinterval addaudithook _current_frames "
-    "meta_path path_hooks excepthook displayhook".split()
+    "meta_path path_hooks excepthook displayhook get_objects get_ipython user_ns".split()
 )
 #: Bare names that run text as code, hand out namespaces or reach the kernel.
 TAMPER_NAMES = frozenset(
@@ -55,10 +59,11 @@ ATTRIBUTE_CALLS = frozenset("getattr setattr delattr".split())
 @dataclass
 class Evidence:
     """grade id of a test cell -> (error name, why it gets no credit); notes for the
-    instructor."""
+    instructor (``review``: what a person should read)."""
 
     refused: dict[str, tuple[str, str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
 
 
 def _parse(source: str) -> ast.AST | None:
@@ -187,6 +192,9 @@ def _tampering(tree: ast.AST, aliases: dict[str, str]) -> str:
             for module in modules:
                 if module.split(".")[0] in TAMPER_MODULES or module in TAMPER_DOTTED:
                     return f"imports {module}"
+                ipython = module.split(".")[0] == "IPython" and module != "IPython"
+                if ipython and not module.startswith(IPYTHON_ALLOWED):
+                    return f"imports {module}"
                 if module.rsplit(".", 1)[-1] in TAMPER_ATTRS:
                     return f"imports {module}"
         elif isinstance(node, ast.Attribute):
@@ -221,15 +229,14 @@ def scan(
             if tree is not None and kind == "locked":
                 _aliases(tree, aliases)
     forbidden: dict[str, set[str]] = {}
-    for cell, kind in zip(cells, kinds, strict=True):
+    position: dict[str, int] = {}
+    for index, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
         if kind == "test":
             forbidden[cell.metadata.nbgrader.grade_id] = _forbidden(cell.source, aliases)
-    tampered_at = None
+            position[cell.metadata.nbgrader.grade_id] = index
+    reviewed = False
     student_aliases = dict(aliases)
     for index, (cell, kind, exercise) in enumerate(zip(cells, kinds, exercise_of, strict=True)):
-        if kind == "test" and tampered_at is not None:
-            grade_id = cell.metadata.nbgrader.grade_id
-            evidence.refused.setdefault(grade_id, ("TamperingDetected", tampered_at))
         if kind != "student":
             continue
         tree = _parse(cell.source)
@@ -241,17 +248,19 @@ def scan(
                 student_aliases.pop(node.name, None)
             elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 student_aliases.pop(node.id, None)
-        if tampered_at is None:
-            why = _tampering(tree, student_aliases)
-            if why:
-                tampered_at = (
-                    f"cell {numbers[index]} {why}, which reaches into the grader's machinery; the "
-                    "tests after it get no credit until the instructor reviews it"
-                )
-                evidence.notes.append(tampered_at)
+        why = _tampering(tree, student_aliases) if not reviewed else ""
+        if why:
+            reviewed = True
+            evidence.review.append(
+                f"review: cell {numbers[index]} {why}, which reaches into the grader's "
+                "machinery; it cannot change a verdict, but it could hide a call to the "
+                "reference, which only a person reading the code can rule out"
+            )
         for grade_id, names in forbidden.items():
             if exercise is not None and split_test_id(grade_id)[0] != exercise:
                 continue
+            if exercise is None and position[grade_id] < index:
+                continue  # a cell of the student's own can only change the tests after it
             hit = sorted(_mentions(tree, student_aliases, names))
             if hit:
                 why = (

@@ -18,10 +18,15 @@ def test_no_attack_earns_a_point(battery, sid):
 
 @pytest.mark.parametrize("sid", ["ctypes-gc", "lying-eq", "rebind-globals"])
 def test_a_wrong_answer_is_told_what_is_wrong(battery, sid):
-    """Where the kernel was bent without tampering that the source shows, the grader's own
-    comparison gives the message."""
-    feedback = battery.feedback(sid)
-    assert "CheckFailed" in feedback
+    """However the kernel was bent, the grader's own comparison gives the message."""
+    assert "CheckFailed" in battery.feedback(sid)
+
+
+@pytest.mark.parametrize(
+    "sid", ["hook-fake-module", "transformer", "compile", "patch-guard", "thread", "ctypes-gc"]
+)
+def test_code_that_reaches_into_the_grader_is_named_for_review(battery, sid):
+    assert "review: cell" in battery.row(sid).message
 
 
 @pytest.mark.parametrize(
