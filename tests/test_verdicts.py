@@ -396,3 +396,19 @@ def test_a_cell_without_a_grade_id_only_costs_the_tests_after_it():
         Cell("table = neurons.neuron(x, w, b)"),  # after the test it could have changed
     ]
     assert not evidence.scan(cells, ["locked", "test", "student"], [None] * 3).refused
+
+
+def test_a_forbidden_function_is_found_under_any_of_its_names():
+    names = evidence.other_names({"course.neurons.sigmoid", "course.cnn.SlidesNet.forward"})
+    assert "course.activations.sigmoid" in names  # the same function, another module
+    assert "course.cnn.SlidesNet" in names  # subclassing inherits the forbidden method
+    forbidden = {"neuron_test": sorted(evidence.other_names({"course.neurons.sigmoid"}))}
+    cells = [
+        Cell("from course import activations", "setup"),
+        Cell("def neuron(x, w, b):\n    return activations.sigmoid(x @ w + b)", "neuron"),
+        Cell("neuron(1, 2, 3)", "neuron_test"),
+    ]
+    found = evidence.scan(
+        cells, ["locked", "student", "test"], [None, "neuron", None], None, forbidden
+    )
+    assert "neuron_test" in found.refused

@@ -58,7 +58,7 @@ from autograde.hardening.sandbox import (
 )
 from autograde.verdicts import channel, evidence
 from autograde.verdicts.judge import judge
-from autograde.verdicts.key import KeyFailed, key_path, load_key, write_key
+from autograde.verdicts.key import KeyFailed, key_path, load_forbidden, load_key, write_key
 from autograde.verdicts.withhold import for_kernel
 from course.openmp import OPENMP_POLICY, apply_openmp_policy
 from course.records import RECORDS_ENV
@@ -374,6 +374,7 @@ class GuardedExecute(RecordsNotes, Execute):
         self._token_file = self._private / ".guard-token"
         self._records = self._private / channel.FILE_NAME
         self._key_made: dict[str, list[str]] = {}
+        self._notebook_id = notebook_id
         self._key = self._load_key(notebook_id)
         fd = os.open(self._token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
@@ -398,7 +399,10 @@ class GuardedExecute(RecordsNotes, Execute):
             shutil.rmtree(self._private, ignore_errors=True)
             remove_cgroup(self._cgroup)
         if self.make_keys:
-            write_key(key_path(Path(self.keys_dir), notebook_id), notebook_id, self._key_made)
+            cells = [c for c in self.nb.cells if c.cell_type == "code"]
+            forbidden = evidence.forbidden_by_test(cells, [self._kind(c) for c in cells])
+            path = key_path(Path(self.keys_dir), notebook_id)
+            write_key(path, notebook_id, self._key_made, forbidden)
         self.set_widgets_metadata()
         notes = read_notes(self.notes_path, notebook_id) if self.notes_path else self._local_notes
         if notes:
@@ -529,7 +533,8 @@ class GuardedExecute(RecordsNotes, Execute):
             for c, kind in zip(cells, kinds, strict=True)
         ]
         numbers = [i + 1 for i, c in enumerate(self.nb.cells) if c.cell_type == "code"]
-        found = evidence.scan(cells, kinds, exercise_of, numbers)
+        forbidden = load_forbidden(key_path(Path(self.keys_dir), self._notebook_id))
+        found = evidence.scan(cells, kinds, exercise_of, numbers, forbidden)
         for note in found.notes + found.review:
             self._note_once(note)
         return found

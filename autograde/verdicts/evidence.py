@@ -25,6 +25,8 @@ must not mention the reference it is asked to rewrite.
 from __future__ import annotations
 
 import ast
+import importlib
+import sys
 from dataclasses import dataclass, field
 
 from autograde.grading.results import split_test_id
@@ -155,6 +157,53 @@ def _forbidden(test_source: str, aliases: dict[str, str]) -> set[str]:
     return names
 
 
+#: Packages whose modules are searched for other names of a forbidden function.
+SEARCHED = ("course", "torch", "numpy", "scipy")
+
+
+def _lookup(dotted: str) -> object | None:
+    """The object ``dotted`` names in the grader's own process, or None."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except Exception:  # noqa: BLE001 - a module that is not there names nothing
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr, None)
+            if obj is None:
+                return None
+        return obj
+    return None
+
+
+def other_names(forbidden: set[str]) -> set[str]:
+    """``forbidden`` and every other dotted name of the same objects in the modules of
+    :data:`SEARCHED` (``course.activations.sigmoid`` when it is ``course.neurons.sigmoid``),
+    and the class of a forbidden method (subclassing it inherits the method)."""
+    objects = {}
+    names = set(forbidden)
+    for name in forbidden:
+        obj = _lookup(name)
+        if obj is None:
+            continue
+        objects[id(obj)] = obj
+        owner, _, _ = name.rpartition(".")
+        if isinstance(_lookup(owner), type) and not owner.startswith(("torch.", "numpy.")):
+            names.add(owner)
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not module_name.startswith(SEARCHED):
+            continue
+        try:
+            attributes = list(vars(module).items())
+        except TypeError:
+            continue
+        for attr, value in attributes:
+            if id(value) in objects and value is objects[id(value)]:
+                names.add(f"{module_name}.{attr}")
+    return names
+
+
 def _mentions(tree: ast.AST, aliases: dict[str, str], forbidden: set[str]) -> set[str]:
     """The names of ``forbidden`` that ``tree`` uses, resolved through ``aliases``: by dotted
     name, by a star import of their module, or by a computed attribute of their module."""
@@ -211,29 +260,50 @@ def _tampering(tree: ast.AST, aliases: dict[str, str]) -> str:
     return ""
 
 
+def _course_aliases(cells: list, kinds: list[str]) -> dict[str, str]:
+    """The import aliases of the course's own (locked) cells."""
+    aliases: dict[str, str] = {}
+    for cell, kind in zip(cells, kinds, strict=True):
+        if kind == "locked":
+            tree = _parse(cell.source)
+            if tree is not None:
+                _aliases(tree, aliases)
+    return aliases
+
+
+def forbidden_by_test(cells: list, kinds: list[str]) -> dict[str, list[str]]:
+    """grade id of each test cell -> every name of every function it forbids (imports the
+    modules named, so the answer key computes it once per class: see :func:`other_names`)."""
+    aliases = _course_aliases(cells, kinds)
+    return {
+        cell.metadata.nbgrader.grade_id: sorted(other_names(_forbidden(cell.source, aliases)))
+        for cell, kind in zip(cells, kinds, strict=True)
+        if kind == "test"
+    }
+
+
 def scan(
     cells: list,
     kinds: list[str],
     exercise_of: list[str | None],
     numbers: list[int] | None = None,
+    forbidden: dict[str, list[str]] | None = None,
 ) -> Evidence:
     """Read a notebook's code ``cells`` (``kinds`` from :class:`AuthenticCells`, for each
     student cell the exercise its solution cell answers, else None; ``numbers``: each cell's
-    number in the notebook, 1-based, for the messages)."""
+    number in the notebook, 1-based, for the messages; ``forbidden``: from the answer key,
+    else worked out here)."""
     numbers = numbers or list(range(1, len(cells) + 1))
     evidence = Evidence()
-    aliases: dict[str, str] = {}
-    for cell, kind in zip(cells, kinds, strict=True):
-        if kind in ("locked", "test"):
-            tree = _parse(cell.source)
-            if tree is not None and kind == "locked":
-                _aliases(tree, aliases)
-    forbidden: dict[str, set[str]] = {}
-    position: dict[str, int] = {}
-    for index, (cell, kind) in enumerate(zip(cells, kinds, strict=True)):
-        if kind == "test":
-            forbidden[cell.metadata.nbgrader.grade_id] = _forbidden(cell.source, aliases)
-            position[cell.metadata.nbgrader.grade_id] = index
+    aliases = _course_aliases(cells, kinds)
+    if forbidden is None:
+        forbidden = forbidden_by_test(cells, kinds)
+    position = {
+        cell.metadata.nbgrader.grade_id: index
+        for index, (cell, kind) in enumerate(zip(cells, kinds, strict=True))
+        if kind == "test"
+    }
+    forbidden = {g: set(names) for g, names in forbidden.items() if g in position}
     reviewed = False
     student_aliases = dict(aliases)
     for index, (cell, kind, exercise) in enumerate(zip(cells, kinds, exercise_of, strict=True)):

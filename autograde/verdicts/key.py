@@ -16,7 +16,7 @@ from pathlib import Path
 from course.records import NotData, load_line
 
 KEYS_DIR = "keys"
-FORMAT = 1
+FORMAT = 2
 
 
 class KeyFailed(RuntimeError):
@@ -27,11 +27,20 @@ def key_path(keys_dir: Path, notebook: str) -> Path:
     return Path(keys_dir) / f"{notebook}.json"
 
 
-def write_key(path: Path, notebook: str, cells: dict[str, list[str]]) -> None:
-    """Store the raw record lines of every test cell of ``notebook``."""
+def write_key(
+    path: Path, notebook: str, cells: dict[str, list[str]], forbidden: dict[str, list[str]]
+) -> None:
+    """Store the raw record lines of every test cell of ``notebook``, and every name of the
+    functions each test cell forbids (see :func:`autograde.verdicts.evidence.other_names`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"format": FORMAT, "notebook": notebook, "cells": cells}
+    payload = {"format": FORMAT, "notebook": notebook, "cells": cells, "forbidden": forbidden}
     path.write_text(json.dumps(payload, indent=0), encoding="utf-8")
+
+
+def load_forbidden(path: Path) -> dict[str, list[str]]:
+    """grade id -> the names the key recorded as forbidden for that test cell."""
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {g: [str(n) for n in names] for g, names in payload.get("forbidden", {}).items()}
 
 
 def load_key(path: Path) -> dict[str, list[dict]]:
