@@ -27,38 +27,29 @@ something fails:
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograde import variants
 from autograde.grading.results import DEFAULT_CELL_TIMEOUT, GradingSettings
 from autograde.release.coursefolder import SOLUTIONS_DIR
 from autograde.variants import VARIANTS_DIR, variant_stems
+from autograde.variants.plan import (  # noqa: F401 - the audit's public names, as before
+    Trial,
+    Variant,
+    exercise_dependencies,
+    grading_cells,
+    load_variants,
+    plan_right,
+    plan_wrong,
+    solution_ids,
+    substitute,
+)
 
-
-@dataclass(frozen=True)
-class Variant:
-    """One known answer to one exercise."""
-
-    stem: str
-    grade_id: str
-    kind: str  # wrong | right
-    label: str
-    source: str
-
-
-@dataclass
-class Trial:
-    """One notebook to grade: the solution with ``variants`` substituted (one per exercise)."""
-
-    stem: str
-    variants: tuple[Variant, ...]
-    student_id: str = ""
+#: How a verdict's detail says that the feedback named the mistake after its own variant.
+NAMED = "named as itself"
 
 
 @dataclass
@@ -92,18 +83,34 @@ class AuditReport:
             c[base + 1] += 1
         return [(s, g, *c) for (s, g), c in counts.items()]
 
+    def named(self) -> dict[tuple[str, str], int]:
+        """(stem, grade_id) -> how many of its wrong variants the feedback named as
+        themselves (the others were caught without a name; none was misnamed, or it failed)."""
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        for v in self.verdicts:
+            if v.variant.kind == "wrong" and v.ok and v.detail.endswith(NAMED):
+                counts[(v.variant.stem, v.variant.grade_id)] += 1
+        return counts
+
     def table(self) -> str:
-        lines = [f"{'notebook':<18} {'exercise':<24} {'wrong caught':>13} {'right accepted':>15}"]
+        lines = [
+            f"{'notebook':<18} {'exercise':<24} {'wrong caught':>13} {'right accepted':>15}"
+            f" {'named':>7}"
+        ]
+        named = self.named()
         for stem, gid, wc, wt, ra, rt in self.summary():
             flag = "" if wc == wt and ra == rt else "   <-- FAIL"
-            lines.append(f"{stem:<18} {gid:<24} {wc:>6}/{wt:<6} {ra:>7}/{rt:<7}{flag}")
+            lines.append(
+                f"{stem:<18} {gid:<24} {wc:>6}/{wt:<6} {ra:>7}/{rt:<7} "
+                f"{named.get((stem, gid), 0):>3}/{wt:<3}{flag}"
+            )
         caught = sum(v.ok for v in self.verdicts if v.variant.kind == "wrong")
         wrong = sum(v.variant.kind == "wrong" for v in self.verdicts)
         accepted = sum(v.ok for v in self.verdicts if v.variant.kind == "right")
         right = len(self.verdicts) - wrong
         lines.append(
-            f"{'total':<43} {caught:>6}/{wrong:<6} {accepted:>7}/{right:<7}"
-            f"  ({self.notebooks_graded} notebooks graded)"
+            f"{'total':<43} {caught:>6}/{wrong:<6} {accepted:>7}/{right:<7} "
+            f"{sum(named.values()):>3}/{wrong:<3} ({self.notebooks_graded} notebooks graded)"
         )
         for v in self.verdicts:
             if not v.ok:
@@ -115,199 +122,6 @@ class AuditReport:
         lines += [f"problem: {p}" for p in self.problems]
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
-
-
-# ------------------------------------------------------------------------- reading the parts
-
-
-def load_variants(stem: str, variants_dir: Path = VARIANTS_DIR) -> list[Variant]:
-    """The WRONG and RIGHT variants of ``stem``, in file order."""
-    wrong, right = variants.load(stem, variants_dir)
-    return [
-        Variant(stem, grade_id, kind, label, source)
-        for kind, table in (("wrong", wrong), ("right", right))
-        for grade_id, answers in table.items()
-        for label, source in answers.items()
-    ]
-
-
-def solution_ids(nb: dict) -> list[str]:
-    """Grade ids of the notebook's solution cells, in order."""
-    return [
-        c["metadata"]["nbgrader"]["grade_id"]
-        for c in nb["cells"]
-        if c.get("metadata", {}).get("nbgrader", {}).get("solution")
-    ]
-
-
-def grading_cells(nb: dict, grade_id: str) -> list[str]:
-    """Grade ids of the graded cells that test ``grade_id``: ``<id>_test`` or ``<id>_test_<k>``."""
-    pattern = re.compile(rf"^{re.escape(grade_id)}_test(_\w+)?$")
-    return [
-        c["metadata"]["nbgrader"]["grade_id"]
-        for c in nb["cells"]
-        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
-        and pattern.match(c["metadata"]["nbgrader"]["grade_id"])
-    ]
-
-
-def substitute(nb: dict, chosen: tuple[Variant, ...] | list[Variant]) -> dict:
-    """A copy of ``nb`` with each variant's source in place of its solution cell."""
-    try:
-        return variants.substitute(nb, {v.grade_id: v.source for v in chosen})
-    except KeyError as exc:
-        raise ValueError(str(exc)) from exc
-
-
-# ------------------------------------------------------------------- which exercises interact
-
-
-def _stored_names(node: ast.AST) -> set[str]:
-    """Names a top-level statement binds, not looking inside function or class bodies."""
-    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        return {node.name}
-    if isinstance(node, ast.Import | ast.ImportFrom):
-        return set()  # re-importing numpy as np changes nothing
-    names: set[str] = set()
-    todo = [node]
-    while todo:
-        sub = todo.pop()
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store | ast.Del):
-            names.add(sub.id)
-        if not isinstance(
-            sub, ast.Lambda | ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp
-        ):
-            todo += [c for c in ast.iter_child_nodes(sub)]
-    return names
-
-
-def _cell_names(source: str) -> tuple[set[str], set[str]] | None:
-    """(names the cell binds at top level, names it reads anywhere); None if it does not parse."""
-    lines = [re.sub(r"^(\s*)[%!].*$", r"\1pass", line) for line in source.splitlines()]
-    try:
-        tree = ast.parse("\n".join(lines))  # magics and shell escapes become `pass`
-    except SyntaxError:
-        return None
-    bound: set[str] = set()
-    read: set[str] = set()
-    for node in tree.body:  # a name the cell bound before reading it is not read from outside
-        stored = _stored_names(node)
-        loop_targets = stored if isinstance(node, ast.For | ast.AsyncFor | ast.With) else set()
-        read |= _free_reads(node) - bound - loop_targets
-        bound |= stored
-    return bound, read
-
-
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
-
-
-def _free_reads(node: ast.AST, local: frozenset[str] = frozenset()) -> set[str]:
-    """Names read under ``node`` that are not local to a function or comprehension there."""
-    if isinstance(node, _SCOPES + _COMPREHENSIONS) and not isinstance(node, ast.ClassDef):
-        inner = set(local)
-        if not isinstance(node, _COMPREHENSIONS):
-            a = node.args
-            params = a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x]
-            inner |= {x.arg for x in params}
-        inner |= {
-            n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-        }
-        local = frozenset(inner)
-    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-        return set() if node.id in local else {node.id}
-    reads: set[str] = set()
-    for child in ast.iter_child_nodes(node):
-        reads |= _free_reads(child, local)
-    return reads
-
-
-def exercise_dependencies(nb: dict, variants: list[Variant]) -> dict[str, set[str]]:
-    """For each exercise, the earlier exercises whose cell can change its cells' outcome.
-
-    Exercise ``b`` reaches a later cell when that cell reads a name ``b``'s cell (solution or
-    any of its variants) binds, or a name bound by a cell ``b`` already reaches. A cell that
-    does not parse reaches, and is reached by, everything.
-    """
-    sources_by_id: dict[str, list[str]] = defaultdict(list)
-    for v in variants:
-        sources_by_id[v.grade_id].append(v.source)
-    cells = []  # (solution grade id or None, graded test's exercise or None, bound, read)
-    ids = solution_ids(nb)
-    owner_of_test = {t: g for g in ids for t in grading_cells(nb, g)}
-    for cell in nb["cells"]:
-        if cell.get("cell_type") != "code":
-            continue
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        gid = meta.get("grade_id")
-        sources = ["".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]]
-        if meta.get("solution"):
-            sources += sources_by_id.get(gid, [])
-        names = [_cell_names(s) for s in sources]
-        if any(n is None for n in names):
-            bound, read = None, None
-        else:
-            bound = set().union(*(n[0] for n in names))
-            read = set().union(*(n[1] for n in names))
-        sol = gid if meta.get("solution") else None
-        cells.append((sol, owner_of_test.get(gid), bound, read))
-
-    deps: dict[str, set[str]] = {g: set() for g in ids}
-    for i, (b, _, b_bound, _) in enumerate(cells):
-        if b is None:
-            continue
-        tainted = None if b_bound is None else set(b_bound)
-        for sol, tested, bound, read in cells[i + 1 :]:
-            reached = tainted is None or read is None or bool(read & tainted)
-            if not reached:
-                continue
-            for a in {sol, tested} - {None, b}:
-                deps[a].add(b)
-            if tainted is not None:
-                if bound is None:
-                    tainted = None
-                else:
-                    tainted |= bound
-    return deps
-
-
-# ------------------------------------------------------------------------------ the batches
-
-
-def plan_right(variants: list[Variant]) -> list[Trial]:
-    """Batch k: the k-th right variant of every exercise that has one."""
-    queues: dict[str, list[Variant]] = defaultdict(list)
-    for v in variants:
-        if v.kind == "right":
-            queues[v.grade_id].append(v)
-    trials = []
-    while any(queues.values()):
-        batch = tuple(q.pop(0) for q in queues.values() if q)
-        trials.append(Trial(batch[0].stem, batch))
-    return trials
-
-
-def plan_wrong(variants: list[Variant], deps: dict[str, set[str]], order: list[str]) -> list[Trial]:
-    """Batches of wrong variants, one per exercise, no two from exercises that interact."""
-    queues: dict[str, list[Variant]] = defaultdict(list)
-    for v in variants:
-        if v.kind == "wrong":
-            queues[v.grade_id].append(v)
-    rank = {g: i for i, g in enumerate(order)}
-    trials = []
-    while any(queues.values()):
-        chosen: list[Variant] = []
-        for gid in sorted(queues, key=lambda g: rank.get(g, len(rank))):
-            if not queues[gid]:
-                continue
-            clash = any(
-                c.grade_id in deps.get(gid, set()) or gid in deps.get(c.grade_id, set())
-                for c in chosen
-            )
-            if not clash:
-                chosen.append(queues[gid].pop(0))
-        trials.append(Trial(chosen[0].stem, tuple(chosen)))
-    return trials
 
 
 # ------------------------------------------------------------------------------- judging
@@ -349,7 +163,18 @@ def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]],
             if not tests:
                 verdicts[v] = (False, f"the notebook has no {v.grade_id}_test* cell")
             elif lost:
-                verdicts[v] = (True, "points lost in " + ", ".join(lost))
+                named = {c.misconception for c in row.cells if c.grade_id in lost}
+                named.discard("")
+                wrong_names = sorted(named - {v.label})
+                if wrong_names:  # precision first: a failure named after another mistake
+                    verdicts[v] = (
+                        False,
+                        f"points lost in {', '.join(lost)}, but the feedback "
+                        f"names it {wrong_names}",
+                    )
+                else:
+                    said = NAMED if v.label in named else "not named"
+                    verdicts[v] = (True, f"points lost in {', '.join(lost)}; {said}")
             else:
                 verdicts[v] = (False, f"full marks in {', '.join(tests)}")
     trusted = alone or clean

@@ -3,7 +3,7 @@
 Figures (matplotlib, embedded as PNG data): the score distribution of each notebook, the
 share of students who solved each exercise, the grading time of each notebook. Tables: the
 most common failures of each exercise with their counts (the first line of the failing
-check's message), the hand-ins that were missing, invalid, timed out, crashed or could not be
+check's message) and the known mistakes named most often, the hand-ins that were missing, invalid, timed out, crashed or could not be
 graded, and every student's scores with links to their feedback pages. No script, no request:
 the page carries everything it shows.
 """
@@ -146,6 +146,19 @@ def common_failures(rows: list[Row], top: int = 3) -> dict[tuple[str, str], list
     return {k: v.most_common(top) for k, v in sorted(found.items())}
 
 
+def common_misconceptions(
+    rows: list[Row], top: int = 5
+) -> dict[tuple[str, str], list[tuple[str, int]]]:
+    """(notebook, exercise) -> its ``top`` most often named known mistakes, with counts (from
+    each cell's ``misconception``, never from message text)."""
+    found: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for r in rows:
+        for c in r.cells:
+            if c.score < c.max_score and c.misconception:
+                found[(r.notebook, exercise_of(c.grade_id))][c.misconception] += 1
+    return {k: v.most_common(top) for k, v in sorted(found.items())}
+
+
 def _table(header: list[str], body: list[list[str]], name: str) -> str:
     head = "".join(f"<th>{h}</th>" for h in header)
     lines = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in line) + "</tr>" for line in body)
@@ -210,6 +223,21 @@ def render_report(rows: list[Row], stems: list[str], title: str = "nn-course: th
                     "failures",
                 ),
             ]
+    named = common_misconceptions(rows)
+    if named:
+        parts += [
+            "<h3>Known mistakes, by exercise</h3>",
+            "<p>Failures that behaved like one of the course's known-wrong answers, with how "
+            "many students made each: what to teach again.</p>",
+            _table(
+                ["notebook", "exercise", "mistakes (count and name)"],
+                [
+                    [e(n), e(ex), "<br>".join(f"<b>{k}</b> &times; {e(m)}" for m, k in mistakes)]
+                    for (n, ex), mistakes in named.items()
+                ],
+                "misconceptions",
+            ),
+        ]
     problems = [(r, problem_kind(r)) for r in rows]
     problems = [(r, k) for r, k in problems if k]
     parts.append("<h2>Hand-ins that need a look</h2>")

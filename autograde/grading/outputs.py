@@ -4,7 +4,8 @@ class at a glance, see :mod:`autograde.grading.class_report`).
 
 ``grades.csv``: one row per student and course notebook (student_id, notebook, score,
 max_score, status, message). ``exercises.csv``: one row per graded cell (student_id, notebook,
-grade_id, score, max_score, message: the first line of its error when it lost points).
+grade_id, score, max_score, message: the first line of its error when it lost points,
+misconception: the known mistake its failure behaved like, if any).
 ``feedback/<student_id>/<notebook>.html``: nbgrader's feedback page, or a page saying why there
 is none (not handed in, not a notebook, grading failed).
 """
@@ -24,7 +25,15 @@ GRADES_COLUMNS = ["student_id", "notebook", "score", "max_score", "status", "mes
 #: two runs that grade the same class the same way differ only in these (and in each feedback
 #: page's grading time, see :func:`autograde.grading.feedback_page.without_grading_time`).
 RUN_RECORDS = frozenset({"manifest.json", "report.html"})
-EXERCISE_COLUMNS = ["student_id", "notebook", "grade_id", "score", "max_score", "message"]
+EXERCISE_COLUMNS = [
+    "student_id",
+    "notebook",
+    "grade_id",
+    "score",
+    "max_score",
+    "message",
+    "misconception",
+]
 
 
 def fallback_feedback(row: Row) -> str:
@@ -71,6 +80,7 @@ def write_outputs(rows: list[Row], out: Path, stems: list[str] | None = None) ->
                         f"{c.score:g}",
                         f"{c.max_score:g}",
                         message,
+                        c.misconception if c.score < c.max_score else "",
                     ]
                 )
     for r in rows:

@@ -34,6 +34,7 @@ from autograde.grading.journal import (
 from autograde.grading.keys import build_keys
 from autograde.grading.manifest import build_manifest, release_hashes, write_manifest
 from autograde.grading.outputs import write_outputs
+from autograde.grading.prints import build_prints
 from autograde.grading.results import (
     DEFAULT_CELL_TIMEOUT,
     GradingSettings,
@@ -53,6 +54,7 @@ def prepare_template(
     solutions: Path = SOLUTIONS_DIR,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     settings: GradingSettings | None = None,
+    workers: int = 1,
 ) -> dict[str, float]:
     """Build the course folder every student's grading starts from (with the class's shared
     files and the answer keys); returns max score per stem."""
@@ -62,6 +64,7 @@ def prepare_template(
         folder.generate(stem)
     build_shared(root / "shared", stems, solutions)
     build_keys(root, stems, solutions, settings)
+    build_prints(root, stems, solutions, settings, workers)
     with folder.api().gradebook as gb:
         return {stem: float(gb.find_notebook(stem, stem).max_score) for stem in stems}
 
@@ -125,7 +128,9 @@ def grade_class(
         if roster is not None:
             match_students(roster, klass.students)  # an ambiguous roster fails before grading
         template = work / "template"
-        max_scores = prepare_template(template, stems, solutions, settings.cell_timeout, settings)
+        max_scores = prepare_template(
+            template, stems, solutions, settings.cell_timeout, settings, max(1, workers)
+        )
         jobs = [
             StudentJob(sid, tuple(klass.hand_ins[sid][stem] for stem in stems))
             for sid in klass.students

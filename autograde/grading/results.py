@@ -73,6 +73,7 @@ class GradingSettings:
     memory_limit: int = DEFAULT_MEMORY_LIMIT  # address space per kernel, bytes; 0: no limit
     sandbox: bool = True  # bubblewrap; False only when the instructor asked for it
     student_timeout: float | None = None  # seconds for a whole student; None: from the above
+    records_dir: str = ""  # keep every student's records there (to build misconception prints)
 
     def student_limit(self, notebooks: int) -> float:
         """How long one student's grading process may take before it is stopped."""
@@ -108,6 +109,7 @@ class CellGrade:
     score: float
     max_score: float
     message: str = ""
+    misconception: str = ""  # the known-wrong answer this failure behaved like, if any
 
 
 @dataclass

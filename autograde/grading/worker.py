@@ -25,7 +25,7 @@ from autograde.grading.feedback import lock_down
 from autograde.grading.feedback_page import finish_page, first_error_line
 from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
 from autograde.grading.shared import verify_shared
-from autograde.hardening.notes import add_note, read_notes
+from autograde.hardening.notes import add_note, read_findings, read_notes
 from autograde.hardening.sandbox import MODELS_ENV, SandboxUnavailable, require_sandbox
 from autograde.release.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
 from autograde.verdicts.key import KEYS_DIR
@@ -61,6 +61,7 @@ def _api(root: Path, settings: GradingSettings, notes_path: Path, make_keys: boo
             sandbox=settings.sandbox,
             keys_dir=root / KEYS_DIR,
             make_keys=make_keys,
+            records_dir=settings.records_dir,
         )
     )
     return NbGraderAPI(config=config)
@@ -133,6 +134,9 @@ def _grade_notebook(
     if not outcome["success"]:
         result.notes.append(_failure(outcome))
     _read_scores(api, root, stem, student_id, result)
+    named = read_findings(notes_path, stem)
+    for cell in result.cells:
+        cell.misconception = named.get(cell.grade_id, "") if cell.score < cell.max_score else ""
     if result.status == "graded":
         with quiet_nbgrader(), _cwd(root):
             fb = _generate_feedback(api, stem, student_id)

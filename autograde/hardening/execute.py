@@ -46,7 +46,7 @@ from traitlets import Bool, Integer, Unicode
 
 from autograde.hardening import kernel_guard
 from autograde.hardening.authentic import AuthenticCells, grade_id_of
-from autograde.hardening.notes import RecordsNotes, read_notes
+from autograde.hardening.notes import RecordsNotes, add_finding, read_notes
 from autograde.hardening.sandbox import (
     DEFAULT_FILE_SIZE_LIMIT,
     DEFAULT_MEMORY_LIMIT,
@@ -56,12 +56,12 @@ from autograde.hardening.sandbox import (
     make_pids_cgroup,
     remove_cgroup,
 )
-from autograde.verdicts import channel, evidence
+from autograde.verdicts import channel, evidence, misconceptions
 from autograde.verdicts.judge import judge
 from autograde.verdicts.key import KeyFailed, key_path, load_forbidden, load_key, write_key
 from autograde.verdicts.withhold import for_kernel
 from course.openmp import OPENMP_POLICY, apply_openmp_policy
-from course.records import RECORDS_ENV
+from course.records import RECORDS_ENV, load_line
 
 #: Environment variables a grading kernel inherits (everything else is dropped).
 KERNEL_ENV_KEEP = (
@@ -273,6 +273,9 @@ class GuardedExecute(RecordsNotes, Execute):
     release_dir = Unicode("", help="the course folder's release/ (the student copies)").tag(
         config=True
     )
+    records_dir = Unicode(
+        "", help="keep each student's records there (to build the misconception prints)"
+    ).tag(config=True)
     make_keys = Bool(
         False, help="this run is the instructor's solution: write its records as the key"
     ).tag(config=True)
@@ -376,6 +379,12 @@ class GuardedExecute(RecordsNotes, Execute):
         self._key_made: dict[str, list[str]] = {}
         self._notebook_id = notebook_id
         self._key = self._load_key(notebook_id)
+        self._prints = (
+            misconceptions.load_prints(misconceptions.prints_path(Path(self.keys_dir), notebook_id))
+            if self.keys_dir and not self.make_keys
+            else {}
+        )
+        self._kept: dict[str, dict] = {}
         fd = os.open(self._token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(self._token)
@@ -403,6 +412,11 @@ class GuardedExecute(RecordsNotes, Execute):
             forbidden = evidence.forbidden_by_test(cells, [self._kind(c) for c in cells])
             path = key_path(Path(self.keys_dir), notebook_id)
             write_key(path, notebook_id, self._key_made, forbidden)
+        if self.records_dir and not self.make_keys:
+            student = info.get("student") or "student"
+            path = Path(self.records_dir) / student / f"{notebook_id}.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"cells": self._kept}), encoding="utf-8")
         self.set_widgets_metadata()
         notes = read_notes(self.notes_path, notebook_id) if self.notes_path else self._local_notes
         if notes:
@@ -582,7 +596,8 @@ class GuardedExecute(RecordsNotes, Execute):
             cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
             cell.outputs.append(_error_output(ename, why))
             return
-        records, refused = channel.read(self._records)
+        lines, refused = channel.read_lines(self._records)
+        records = [load_line(line, channel.MAX_BYTES) for line in lines]
         if refused:
             self._note_once(
                 f"{self._label(index)}: {refused} record(s) that were not plain data were ignored"
@@ -592,13 +607,21 @@ class GuardedExecute(RecordsNotes, Execute):
             verdict = judge([], records)
         else:
             verdict = judge(key, records)
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        if self.records_dir:
+            self._kept[grade_id] = {"lines": lines, "passed": verdict.passed and not errors}
         if verdict.passed:
             return
-        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
         if errors and not verdict.decisive:
             return  # the kernel's own error says why the test stopped
+        message = verdict.message
+        named = misconceptions.name(key or [], records, self._prints.get(grade_id, []))
+        if named:
+            mistake = named[0]
+            message += f"\n\nThis looks like a known mistake: {mistake.label}. {mistake.hint}"
+            add_finding(self.notes_path, self._notebook_id, grade_id, mistake.label)
         cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
-        cell.outputs.append(_error_output("CheckFailed", verdict.message))
+        cell.outputs.append(_error_output("CheckFailed", message))
 
     def _note_once(self, note: str) -> None:
         self.note(self._resources, note)  # read_notes gives each note once

@@ -48,3 +48,35 @@ class RecordsNotes(HasTraits):
     def note(self, resources: dict, text: str) -> None:
         notebook = (resources or {}).get("nbgrader", {}).get("notebook", "")
         add_note(self.notes_path, notebook, text)
+
+
+def findings_path(notes_path: str | Path) -> str:
+    """Where the structured findings (named misconceptions) go, beside the notes file."""
+    return f"{notes_path}.findings.jsonl" if notes_path else ""
+
+
+def add_finding(notes_path: str | Path, notebook: str, grade_id: str, label: str) -> None:
+    """Record that test cell ``grade_id`` of ``notebook`` failed like the known-wrong answer
+    ``label``."""
+    path = findings_path(notes_path)
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            record = {"notebook": notebook, "grade_id": grade_id, "misconception": label}
+            f.write(json.dumps(record) + "\n")
+
+
+def read_findings(notes_path: str | Path, notebook: str) -> dict[str, str]:
+    """grade id -> the misconception its failure was named after, for ``notebook``."""
+    try:
+        lines = Path(findings_path(notes_path)).read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, str] = {}
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("notebook") == notebook:
+            found[str(record.get("grade_id"))] = str(record.get("misconception"))
+    return found

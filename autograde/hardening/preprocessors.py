@@ -159,6 +159,7 @@ def hardening_config(
     max_output_bytes: int = 2 * 1024 * 1024,
     keys_dir: str | Path = "",
     make_keys: bool = False,
+    records_dir: str | Path = "",
 ) -> Config:
     """nbgrader configuration with the safe sanitize steps and the guarded Execute step."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -202,4 +203,5 @@ def hardening_config(
     c.GuardedExecute.max_output_bytes = max_output_bytes
     c.GuardedExecute.keys_dir = str(keys_dir)
     c.GuardedExecute.make_keys = make_keys
+    c.GuardedExecute.records_dir = str(records_dir)
     return c

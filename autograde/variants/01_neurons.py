@@ -271,3 +271,40 @@ out_h = output_length(1080, 4, 2, 2)
 """,
     },
 }
+
+#: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
+#: to a student whose failing answer behaves like it (see autograde.verdicts.misconceptions).
+HINTS = {
+    "neuron": {
+        "bias forgotten": "The neuron adds its bias b to the weighted sum before the sigmoid: z = w . x + b. Without b every unit's curve passes through 0.5 at w . x = 0.",
+        "bias subtracted": "Check the sign of the bias: z = w . x + b. A threshold written as 'w . x > theta' becomes b = -theta, not z = w . x - b.",
+        "tanh instead of the logistic sigmoid": "tanh and the logistic sigmoid have the same S shape but different ranges: tanh gives (-1, 1), the sigmoid (0, 1), with sigma(0) = 0.5.",
+        "only calls the reference": "The exercise is to write the neuron from its formula; calling the course's neuron earns nothing. Build z first, then squash it.",
+    },
+    "logic_units": {
+        "AND unit computes OR": "A threshold unit fires when w . x + b > 0. For AND, only (1, 1) may clear the threshold: check each of the four inputs against your bias.",
+        "claims one unit computes XOR": "One threshold unit draws one straight line through the input square. Try to separate XOR's two 'true' corners from its two 'false' ones with a single line.",
+        "NAND with the signs of AND": "NAND is 'not AND': every output of AND flipped. Flipping a threshold unit's output means negating both its weights and its bias.",
+    },
+    "relu_net": {
+        "W1 not transposed (right only for symmetric W1)": "With inputs as rows x: (N, 2) and W1: (hidden, 2), the hidden layer is x W1^T. A symmetric W1 hides a missing transpose; a random one does not.",
+        "ReLU forgotten": "Without the ReLU the two layers collapse into one linear map, which cannot compute XOR. Apply max(0, .) to the hidden pre-activations.",
+        "wrong gate named": "Evaluate the homework network on all four Boolean inputs and compare the outputs with each gate's truth table.",
+    },
+    "or_networks": {
+        "W2 fixed at [1, 1]": "The search must range over every entry of both layers: W1 has 4 entries and W2 has 2, so 3^6 candidates.",
+        "weights only in {0, 1}": "The exercise asks for weights in {-1, 0, 1}; negative weights give networks a {0, 1} search never finds.",
+        "a network listed twice": "Each (W1, W2) pair should appear once; check how your loops build candidates and whether any pair is added twice.",
+    },
+    "parameter_counts": {
+        "biases forgotten": "Each dense layer has a bias per output unit, and each conv filter has one bias: count them beside the weights.",
+        "every CNN layer counted with 64 input channels": "A conv layer's weights are in_channels x out_channels x k x k. The first layer sees the image's channels, later ones the previous layer's filters.",
+        "only calls the reference": "Write the counts from the layer shapes yourself; calling the course's counting functions earns nothing.",
+    },
+    "output_size": {
+        "padding added once": "Padding p adds p pixels on both sides, so the padded length is n + 2p.",
+        "stride ignored": "With stride s the window jumps s pixels at a time: the number of positions is floor((n + 2p - k) / s) + 1.",
+        "rounded up instead of down": "A window that would hang over the edge is not counted: the division by the stride rounds down.",
+        "only calls the reference": "Derive the output length from n, k, p and s yourself; calling the course's function earns nothing.",
+    },
+}

@@ -650,3 +650,71 @@ answer_e = np.bool_(False)
 """,
     },
 }
+
+#: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
+#: to a student whose failing answer behaves like it (see autograde.verdicts.misconceptions).
+HINTS = {
+    "xor_gradients": {
+        "dL/dout with the sign flipped, 2 (y - out)": "Differentiate (out - y)^2 with respect to out: the sign follows (out - y). A flipped sign makes gradient descent climb the loss.",
+        "ReLU derivative forgotten": "Backpropagating through the ReLU multiplies by its derivative: 1 where the pre-activation is positive, 0 elsewhere.",
+        "dW1 transposed (x delta^T, the slides' layout)": "A gradient has the shape of the weight it belongs to. With W1: (hidden, inputs), dW1 is delta x^T, not x delta^T.",
+        "relu'(0) taken as 1": "The course takes relu'(0) = 0 (as PyTorch does): a unit exactly at 0 passes no gradient.",
+        "only calls the reference": "Backpropagate by hand through the two layers; calling the course's gradients earns nothing.",
+        "torch.autograd does the work": "The exercise is backpropagation by hand with NumPy; autograd may check your result but cannot be the answer.",
+    },
+    "tanh_net": {
+        "bias input x0 = 1 left out": "The recitation's network prepends x0 = 1 to the input so alpha's first column acts as a bias. Leave it out and every unit loses its bias.",
+        "tanh' computed from a instead of tanh(a): 1 - a^2": "tanh'(a) = 1 - tanh(a)^2: square the unit's output, not its pre-activation.",
+        "beta's bias weight used for the hidden units (beta[:3])": "beta[0] multiplies the constant 1 (the output's bias); the hidden units' outputs pair with beta[1:].",
+        "dalpha transposed (x^ da^T)": "dalpha must have alpha's shape (units x inputs): it is the outer product of the units' deltas with the input, in that order.",
+        "forward uses alpha transposed": "Each row of alpha holds one hidden unit's weights; a unit's pre-activation is its row dotted with the input.",
+        "only calls the reference": "Write the forward and backward passes yourself; calling the course's network earns nothing.",
+    },
+    "linear_backward": {
+        "missing transpose: dx = dout W^T": "Check shapes: dout is (N, M) and W is (M, D), so dx = dout W has x's shape (N, D).",
+        "dW transposed: x^T dout": "dW must have W's shape (M, D): dout^T x, not x^T dout.",
+        "db averaged over the batch instead of summed": "The loss already carries any averaging; each example adds its own dout row to db, so sum over the batch.",
+        "dW averaged over the batch (divided by N)": "Do not divide by N here: dout already holds the loss's scaling. The gradient of a sum over examples is the sum of their gradients.",
+        "only calls the reference": "Derive dx, dW and db yourself; calling the course's layer earns nothing.",
+    },
+    "activation_backward": {
+        "sigmoid' computed from z instead of sigma(z): z (1 - z)": "sigma'(z) = sigma(z) (1 - sigma(z)): apply the sigmoid first, then use its output.",
+        "tanh' computed from z: 1 - z^2": "tanh'(z) = 1 - tanh(z)^2: square tanh(z), not z.",
+        "relu'(0) = 1": "The course takes relu'(0) = 0 (as PyTorch does): only strictly positive inputs pass the gradient.",
+        "upstream gradient dout ignored": "The chain rule multiplies the local derivative by the gradient arriving from above (dout), element by element.",
+        "only calls the course's derivatives": "Write the derivative from its formula; calling the course's derivatives earns nothing.",
+    },
+    "softmax_cross_entropy": {
+        "gradient not averaged over the batch": "The loss is the mean over N examples, so each row of the gradient carries a factor 1/N.",
+        "no max shift (overflows for large logits)": "exp(1000) overflows. Subtracting each row's maximum before exponentiating leaves the softmax unchanged and keeps it finite.",
+        "loss summed over the batch": "The loss is the mean of the examples' losses, not their sum: divide by N.",
+        "one-hot target not subtracted": "The gradient of cross-entropy with respect to the scores is softmax minus the one-hot target (then averaged).",
+        "only calls torch": "Compute the softmax, the loss and its gradient with NumPy; calling torch's cross-entropy earns nothing.",
+    },
+    "numerical_gradient": {
+        "one-sided (forward) difference": "A central difference (f(x + h) - f(x - h)) / 2h is far more accurate than a one-sided one: its error shrinks with h^2.",
+        "divided by h instead of 2h": "The central difference spans from x - h to x + h, a distance of 2h.",
+        "x not restored after perturbing it": "After nudging one entry, put it back before nudging the next: every partial derivative is taken at the same x.",
+        "every entry perturbed at once": "A partial derivative moves one entry while the others stay fixed; nudging them all gives a directional derivative.",
+        "only calls the reference": "Write the finite differences yourself; calling the course's gradient checker earns nothing.",
+    },
+    "mlp_loss_and_grads": {
+        "tanh backward skipped": "Between the two layers sits tanh: multiply the hidden layer's gradient by 1 - tanh(a1)^2 before going further back.",
+        "dW2 from the pre-activation a1 instead of tanh(a1)": "W2 multiplies the hidden layer's output tanh(a1), so its gradient pairs the scores' gradient with tanh(a1), not a1.",
+        "db1 summed from the tanh output's gradient (tanh backward skipped for the bias)": "b1 sits before the tanh, like W1: its gradient comes after multiplying by the tanh derivative.",
+        "only calls the reference": "Do the forward and backward passes yourself; calling the course's network earns nothing.",
+    },
+    "sgd_epoch": {
+        "no shuffling (examples in their stored order)": "SGD visits the examples in a random order each epoch: permute the indices with the generator you are given.",
+        "last, smaller batch dropped": "When N is not a multiple of the batch size, the last batch is smaller but still used: every example is seen once per epoch.",
+        "gradient ascent (+= instead of -=)": "Gradient descent moves against the gradient: subtract learning rate times gradient.",
+        "parameters replaced by new arrays (not updated in place)": "The caller keeps the dict of parameters; update its arrays in place (or reassign the dict's entries) so the caller sees the change.",
+        "only calls the reference": "Write the loop over batches yourself; calling the course's training functions earns nothing.",
+    },
+    "gd_true_false": {
+        "everything true": "Judge each statement on its own; some are true and some are not.",
+        "batch GD believed cheaper and SGD slower": "Compare the cost of one update: batch GD touches every example per step, SGD one (or a few).",
+        "batch GD believed to find the global optimum, SGD not to escape": "On a non-convex loss no method is guaranteed the global optimum; SGD's noise can help it leave shallow minima.",
+        "answers as strings": "The answers are Python booleans (True or False), not the strings 'True' and 'False'.",
+    },
+}

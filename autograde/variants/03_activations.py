@@ -523,3 +523,64 @@ TEN_LAYER_FACTOR = MAX_SIGMOID_GRAD**10
 """,
     },
 }
+
+#: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
+#: to a student whose failing answer behaves like it (see autograde.verdicts.misconceptions).
+HINTS = {
+    "sigmoid": {
+        "derivative computed from z instead of sigma(z)": "sigma'(z) = sigma(z) (1 - sigma(z)): compute sigma(z) first and use it in the product.",
+        "derivative missing the (1 - sigma) factor": "The derivative is sigma(z) (1 - sigma(z)); it peaks at 0.25 for z = 0 and vanishes at both ends.",
+        "naive formula overflows for z = -1000": "exp(-z) overflows for large negative z. Use a form that only exponentiates non-positive numbers on each side.",
+        "np.where computes exp(-z) on both branches and overflows": "np.where evaluates both branches for every element before choosing, so the unsafe branch still overflows; compute each branch only where it applies.",
+        "only calls torch.sigmoid": "Build the sigmoid from exponentials with NumPy; calling torch's sigmoid earns nothing.",
+        "only calls the course's reference": "Write the sigmoid yourself; calling the course's version earns nothing.",
+    },
+    "tanh": {
+        "derivative 1 - z**2 (from z instead of tanh(z))": "tanh'(z) = 1 - tanh(z)^2: square tanh(z), not z.",
+        "derivative with the square forgotten": "The derivative is 1 - tanh(z)^2; without the square it is not even symmetric.",
+        "2 sigma(z) - 1 (the 2z forgotten)": "tanh(z) = 2 sigma(2z) - 1: the sigmoid takes 2z. Check the value at z = 1.",
+        "textbook exp formula overflows at |z| = 1000": "(e^z - e^-z) / (e^z + e^-z) overflows for large |z|; a form built from a stable sigmoid does not.",
+        "only calls np.tanh": "Build tanh from exponentials (or your sigmoid); calling np.tanh earns nothing.",
+    },
+    "relu": {
+        "derivative 1 at z = 0": "The course takes relu'(0) = 0 (as PyTorch does): only strictly positive inputs have slope 1.",
+        "changes z in place": "Return a new array and leave the caller's z untouched; the caller may still need it.",
+        "derivative returns relu(z)": "The derivative is a slope: 1 where z > 0 and 0 elsewhere, not the ReLU's value.",
+        "only calls torch.relu": "Write max(0, z) with NumPy; calling torch's ReLU earns nothing.",
+    },
+    "leaky_relu": {
+        "slope ignored (always 0.01)": "Use the slope the caller passes for the negative side; 0.01 is only its default.",
+        "derivative 1 at z = 0": "The course takes the derivative at exactly 0 from the negative side: the slope, as PyTorch does.",
+        "derivative slope * z on the negative side": "On the negative side leaky ReLU is slope * z, so its derivative there is the constant slope.",
+    },
+    "elu": {
+        "alpha ignored in the derivative": "For z < 0, elu(z) = alpha (e^z - 1), so its derivative is alpha e^z: alpha stays.",
+        "the -1 forgotten": "elu(z) = alpha (e^z - 1) for z < 0: it must tend to -alpha, and meet 0 at z = 0.",
+        "derivative is elu(z) on the negative side (alpha forgotten)": "Differentiate alpha (e^z - 1): the -1 disappears, the alpha does not, giving alpha e^z = elu(z) + alpha.",
+        "exp on both branches overflows at z = 1000": "Exponentiate only the non-positive part of z; np.where evaluates both branches everywhere.",
+    },
+    "identity": {
+        "derivative a scalar 1, not an array": "Return a derivative for every element: an array of ones with z's shape.",
+        "derivative returns z": "The identity's slope is 1 everywhere, whatever z is.",
+        "derivative of length len(z) (wrong for a batch)": "z may have any shape, a batch included: the derivative has exactly z's shape.",
+    },
+    "properties": {
+        "ReLU counted as differentiable": "Look at ReLU at 0: the slope jumps from 0 to 1, so it has no derivative there.",
+        "sigmoid counted as zero-centred": "The sigmoid's outputs lie in (0, 1), all positive, with sigma(0) = 0.5: is its output centred on 0?",
+        "identity counted as non-linear, ReLU as linear": "A linear function satisfies f(a + b) = f(a) + f(b); test ReLU with a = 1, b = -1.",
+        "ReLU counted as prone to vanishing gradients": "Vanishing gradients come from derivatives below 1 multiplied layer after layer; ReLU's slope for positive inputs is exactly 1.",
+    },
+    "curve_match": {
+        "the homework's order (identity, ReLU, sigmoid), copied": "The curves in this notebook are shuffled differently from the homework's figure: match each curve by its shape.",
+        "(sigmoid, ReLU, identity): straight and cornered swapped": "An identity network gives a straight line; a ReLU network a piecewise-linear curve with corners.",
+        "(ReLU, identity, sigmoid): smooth and cornered swapped": "A sigmoid network gives a smooth curve; a ReLU network one made of straight pieces with kinks.",
+        "the homework's option number instead of the names": "Answer with the activation names in the order the notebook's curves appear.",
+        "one kink fewer than hidden units": "Each hidden ReLU unit can add one kink where its input crosses 0: count the units.",
+        "two kinks per hidden unit": "A ReLU bends once, at 0: one hidden unit contributes at most one kink.",
+    },
+    "vanishing": {
+        "sigma(0) instead of sigma'(0)": "The gradient shrinks by the activation's derivative at each layer: use sigma'(0), the slope, not sigma(0), the value.",
+        "factors added instead of multiplied": "The chain rule multiplies one derivative per layer; the product of many factors below 1 vanishes.",
+        "nine factors for ten layers": "Count the layers the gradient passes through: one activation derivative per layer.",
+    },
+}

@@ -430,3 +430,50 @@ def conv_params(c_in, c_out, k):
 """,
     },
 }
+
+#: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
+#: to a student whose failing answer behaves like it (see autograde.verdicts.misconceptions).
+HINTS = {
+    "output_size": {
+        "stride ignored in the output size": "With stride s the window jumps s pixels at a time: divide (n + 2p - k) by s before adding 1.",
+        "padding applied on one side only": "Padding p adds p pixels on both sides: the padded length is n + 2p.",
+        "true division (a float, not floored)": "A size is a whole number of positions: a window that would hang over the edge is not counted, so round down.",
+        "calls the course's reference": "Derive the size from n, k, p and s yourself; calling the course's function earns nothing.",
+        "no error for a kernel that does not fit": "When the kernel is larger than the padded input there is no valid position at all: say so with a ValueError.",
+    },
+    "conv1d": {
+        "true convolution (kernel flipped)": "This course, like PyTorch, slides the filter as it is (cross-correlation); a true convolution flips it first. An asymmetric filter shows the difference.",
+        "last position missed (n - m outputs)": "A filter of length m fits at n - m + 1 positions: count the last one too.",
+        "calls numpy.correlate": "Write the sliding window yourself; calling NumPy's correlate earns nothing.",
+    },
+    "conv2d_single": {
+        "true convolution (kernel flipped)": "This course, like PyTorch, uses cross-correlation: the kernel is not flipped. A true convolution rotates it by 180 degrees.",
+        "rows and columns of the kernel swapped": "Kernel entry [i, j] multiplies the input at row offset i and column offset j; transposing the kernel mixes them up.",
+        "calls the course's reference": "Write the sliding window yourself; calling the course's convolution earns nothing.",
+    },
+    "conv2d": {
+        "true convolution (kernel flipped)": "This course, like PyTorch, uses cross-correlation: the kernel is not flipped. A true convolution rotates it by 180 degrees.",
+        "padding applied on one side only": "Pad every spatial side by p: p rows on top and bottom, p columns left and right.",
+        "stride ignored in the output size": "With stride s the window jumps s pixels: the output is floor((n + 2p - k) / s) + 1 positions wide.",
+        "channels summed wrongly (averaged over the input channels)": "Each output channel sums its filter's products over all input channels; nothing is averaged.",
+        "channels summed wrongly (filter f paired with input channel f only)": "Every filter spans all input channels: filter f is a (C_in, k, k) block applied to the whole input.",
+        "bias ignored": "Each output channel adds its own bias b[f] to every position.",
+        "calls torch.nn.functional.conv2d": "Write the convolution with NumPy; calling PyTorch's conv2d earns nothing.",
+    },
+    "conv_matrix": {
+        "bias tiled instead of repeated": "The output is flattened channel by channel: all positions of channel 0 first, so each bias repeats over its channel's positions.",
+        "padding ignored when placing the weights": "Padding shifts where each output's window sits on the input; weights that fall on padding are dropped.",
+        "input flattened channels-last": "Flatten the input as x.ravel() does for (C, H, W): channel first, then rows, then columns.",
+    },
+    "max_pool2d": {
+        "average instead of max": "Max pooling keeps the largest value of each window, not their mean.",
+        "maximum started at 0 (wrong for negative inputs)": "Start each window's maximum from its own values (or -infinity): an all-negative window's maximum is negative.",
+        "stride 1 instead of the window size": "By default the windows do not overlap: the stride equals the window size.",
+        "channels pooled together": "Pooling works on each channel separately; channels are never mixed.",
+    },
+    "param_counts": {
+        "bias forgotten": "Count one bias per output unit of a dense layer and one per filter of a conv layer.",
+        "calls the course's reference": "Write the counts from the shapes yourself; calling the course's counting functions earns nothing.",
+        "one bias per input channel in a conv layer": "A filter spans all input channels and produces one output channel: one bias per filter (output channel).",
+    },
+}

@@ -324,3 +324,41 @@ def confusion_matrix(predictions, labels, num_classes=10):
 """,
     },
 }
+
+#: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
+#: to a student whose failing answer behaves like it (see autograde.verdicts.misconceptions).
+HINTS = {
+    "slides_net": {
+        "no ReLU after conv2": "Each convolution in the slides' network is followed by a ReLU and then pooling; without it two layers of the stack are linear together.",
+        "average pooling instead of max pooling": "The slides' network uses max pooling: each 2 x 2 window keeps its largest activation.",
+        "softmax at the output (probabilities, not logits)": "The network returns logits; cross-entropy in PyTorch applies log-softmax itself, so a softmax in forward is applied twice.",
+        "flattened size of the slides' 32 x 32 input (16 * 6 * 6)": "Follow the shapes for a 28 x 28 digit: 28 -> 26 -> 13 -> 11 -> 5, so 16 channels of 5 x 5 reach the first dense layer.",
+        "subclasses the course's reference": "Write the layers yourself; inheriting the course's network earns nothing.",
+    },
+    "train_step": {
+        "optimizer.zero_grad forgotten": "PyTorch adds new gradients to the old ones: clear them before each backward pass.",
+        "loss on softmax outputs instead of logits": "cross_entropy expects logits and applies log-softmax itself; a softmax before it squashes the loss and its gradients.",
+        "model left in eval mode while training (model.train() never called)": "Layers such as dropout behave differently in training: put the model in training mode before the step.",
+        "model switched to eval mode before the step": "Training needs training mode: dropout and batch norm must behave as in training during the step.",
+        "optimizer.step forgotten": "backward computes the gradients; only optimizer.step() changes the parameters.",
+        "returns the loss tensor": "Return the loss as a Python float (loss.item()), so no computation graph is kept alive.",
+        "calls the course's reference": "Write the step yourself; calling the course's train_step earns nothing.",
+    },
+    "evaluate": {
+        "model left in training mode": "Evaluation uses evaluation mode (model.eval()): dropout off, every unit used.",
+        "mean of the per-batch mean losses": "When the last batch is smaller, the mean of batch means weighs its examples more; sum the losses and divide by the number of examples.",
+        "accuracy in percent": "The accuracy is a fraction between 0 and 1.",
+        "calls the course's reference": "Write the evaluation loop yourself; calling the course's evaluate earns nothing.",
+    },
+    "final_accuracy": {
+        "accuracy on the training set": "The test set measures how the network does on digits it never saw; report the test accuracy.",
+        "the training accuracy of the last epoch": "Measure the trained network on the test set after training, not the running training accuracy.",
+        "a fresh, untrained network": "Measure the network you trained; a new one is at chance level.",
+    },
+    "confusion": {
+        "transposed (rows = predicted class)": "The matrix's rows are the true classes and its columns the predicted ones: entry [t, p] counts digits of class t predicted as p.",
+        "fancy-index += counts repeated pairs once": "matrix[t, p] += 1 with index arrays adds 1 once per distinct pair; np.add.at (or bincount) counts repeats.",
+        "always 10 classes": "Use num_classes for the matrix's size; not every problem has ten classes.",
+        "calls the course's reference": "Count the pairs yourself; calling the course's function earns nothing.",
+    },
+}

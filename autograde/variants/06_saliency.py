@@ -449,3 +449,52 @@ why_rho_stays_positive = "b".upper()
 """,
     },
 }
+
+#: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
+#: to a student whose failing answer behaves like it (see autograde.verdicts.misconceptions).
+HINTS = {
+    "saliency_map": {
+        "no absolute value": "A vanilla saliency map shows how strongly each pixel matters, whichever the direction: take the gradient's absolute value.",
+        "gradient of the softmax probability instead of the logit": "Take the gradient of the class's logit (score); the probability saturates and mixes in the other classes.",
+        "model left in train mode (no model.eval())": "Explain the model as it predicts: in evaluation mode, with dropout off.",
+        "caller's mode not restored (left in eval mode)": "Leave the model as you found it: remember whether it was training and restore that mode.",
+        "channels summed instead of the maximum": "Over the colour channels the map takes the maximum absolute gradient, as in Simonyan et al.",
+        "gradients left in the parameters (.backward())": "backward() stores gradients in the model's parameters; torch.autograd.grad with respect to the input leaves them alone.",
+        "only calls the reference": "Compute the gradient yourself; calling the course's saliency earns nothing.",
+    },
+    "integrated_gradients": {
+        "not multiplied by (x - baseline)": "Integrated gradients multiply the average gradient along the path by the displacement x - baseline.",
+        "multiplied by x instead of (x - baseline)": "The factor is the displacement from the baseline, x - baseline; it equals x only for a zero baseline.",
+        "path starts at zero, not at the baseline": "The path runs from the baseline to x: baseline + (k / m) (x - baseline).",
+        "left Riemann sum (k = 0 .. m-1)": "The course uses the right Riemann sum, k = 1 .. m, so the last point is x itself.",
+        "model left in train mode (no model.eval())": "Explain the model as it predicts: in evaluation mode.",
+        "gradient of the softmax probability instead of the logit": "Integrate the gradient of the class's logit, not of its probability.",
+        "only calls the reference": "Write the path and the sum yourself; calling the course's integrated gradients earns nothing.",
+    },
+    "completeness_gap": {
+        "baseline score forgotten": "Completeness says the attributions add up to F(x) - F(baseline): subtract the baseline's score.",
+        "sign flipped": "The gap is the attributions' sum minus (F(x) - F(baseline)); check the order of the subtraction.",
+        "probabilities instead of logits": "F is the class's logit, the same score the attributions explain.",
+        "model left in train mode (no model.eval())": "Scores come from the model in evaluation mode.",
+        "attributions summed over the whole batch": "Each image has its own gap: sum its attributions over its own pixels only.",
+    },
+    "class_maps": {
+        "the predicted class's map repeated": "Each class gets the map of its own logit: differentiate the score of class c for map c.",
+        "each map rescaled to a maximum of 1": "Keep the maps' raw magnitudes so they can be compared between classes.",
+        "num_classes ignored (always 10)": "Produce exactly num_classes maps.",
+        "signed gradients (no absolute value)": "These maps, like vanilla saliency, take the gradient's absolute value.",
+        "only calls the reference": "Compute the maps yourself; calling the course's function earns nothing.",
+    },
+    "rank_correlation": {
+        "Pearson correlation of the values, not of their ranks": "Spearman's rho is the Pearson correlation of the ranks, not of the raw values.",
+        "argsort once (positions of the sorted values, not ranks)": "argsort gives the order in which to read the values; the rank of each value is argsort of that (or a ranking function).",
+        "ties not averaged (ordinal ranks)": "Equal values share the average of the ranks they occupy.",
+        "calls scipy": "Rank and correlate with NumPy yourself; calling scipy earns nothing.",
+        "only calls the reference": "Write the ranking and correlation yourself; calling the course's function earns nothing.",
+    },
+    "sanity_questions": {
+        "the vanilla map judged unchanged": "Compare the maps before and after randomising the weights: does the vanilla map's structure survive?",
+        "the edge map judged to pass": "An edge detector ignores the model, so it cannot change when the model is randomised: that is exactly the failure the test catches.",
+        "rho explained by the network still knowing the digits": "After randomisation the network knows nothing; a high correlation then comes from the input itself, not from the model.",
+    },
+}

@@ -3,6 +3,9 @@
 Each module defines ``WRONG`` and ``RIGHT``: ``{grade_id: {label: source}}`` where ``grade_id``
 names a solution cell and ``source`` replaces that cell's whole source. A wrong variant must
 lose points in one of the ``<grade_id>_test*`` cells; a right one must keep full marks.
+``HINTS`` (``{grade_id: {label: hint}}``) says, for every wrong variant, what the mistake is and
+how to think about it (never the answer): the feedback shows it to a student whose failing
+answer behaves like that variant.
 """
 
 from __future__ import annotations
@@ -44,6 +47,19 @@ def load(stem: str, variants_dir: Path = VARIANTS_DIR) -> tuple[Table, Table]:
                     raise ValueError(f"{path}: {kind}[{grade_id!r}][{label!r}] is not a str")
         tables.append(table)
     return tables[0], tables[1]
+
+
+def hints(stem: str, variants_dir: Path = VARIANTS_DIR) -> dict[str, dict[str, str]]:
+    """``HINTS`` of notebook ``stem``: ``{grade_id: {label: hint}}`` for its wrong variants."""
+    path = Path(variants_dir) / f"{stem}.py"
+    spec = importlib.util.spec_from_file_location(f"_nn_course_hints_{stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    table = getattr(module, "HINTS", {})
+    if not isinstance(table, dict):
+        raise ValueError(f"{path}: HINTS must be a dict {{grade_id: {{label: hint}}}}")
+    return table
 
 
 def substitute(nb: dict, replacements: dict[str, str]) -> dict:

@@ -1,0 +1,138 @@
+"""Naming a failing answer after the known mistake it behaves like.
+
+Every exercise has known-wrong answers (``autograde/variants``), each standing for a real
+misconception and carrying a *hint*. Once per class each is graded like a hand-in and its
+records on its exercise's test cells are kept: its **print**
+(:mod:`autograde.grading.prints`). When a student's test cell fails, the grader compares the
+student's records with each print of that cell, outside the kernel:
+
+- the print must fail the key at the very check where the student's answer first fails it,
+  with the same value there (within the key's tolerance for that check);
+- every other check both reported must agree the same way (values within the key's
+  tolerances, the same shapes, types and conditions).
+
+Only then is the mistake named, with its hint. A right answer never fails, so it is never
+named; a wrong answer whose values differ from a print anywhere is not named after it. When
+nothing matches, the feedback says nothing more than the failed check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograde.verdicts.judge import check_one
+from course import checks
+from course.records import NotData, load_line
+
+
+@dataclass
+class Print:
+    """A known-wrong answer's records on one test cell."""
+
+    exercise: str
+    label: str
+    hint: str
+    records: list[dict]
+
+
+def prints_path(keys_dir: Path, notebook: str) -> Path:
+    return Path(keys_dir) / f"{notebook}.prints.json"
+
+
+def write_prints(path: Path, prints: dict[str, list[dict]]) -> None:
+    """``prints``: test grade id -> [{exercise, label, hint, lines}] (lines: raw records)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"format": 1, "cells": prints}, indent=0), encoding="utf-8")
+
+
+def load_prints(path: Path) -> dict[str, list[Print]]:
+    """test grade id -> the prints of its known mistakes ({} when there is no file)."""
+    try:
+        payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found: dict[str, list[Print]] = {}
+    for grade_id, entries in payload.get("cells", {}).items():
+        for e in entries:
+            try:
+                records = [load_line(line, 1 << 30) for line in e["lines"]]
+            except (NotData, KeyError, TypeError):
+                continue
+            found.setdefault(grade_id, []).append(
+                Print(str(e["exercise"]), str(e["label"]), str(e.get("hint", "")), records)
+            )
+    return found
+
+
+def _index(records: list[dict]) -> dict[tuple[str, str, int], dict]:
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    out = {}
+    for r in records:
+        label = (r["check"], r["what"])
+        out[(*label, seen[label])] = r
+        seen[label] += 1
+    return out
+
+
+def _same(key: dict, mine: dict, theirs: dict) -> bool:
+    """Whether two reports of one check agree (values within the key's tolerances)."""
+    kind = key["check"]
+    try:
+        if kind == "close":
+            checks._close(
+                mine.get("actual"),
+                theirs.get("actual"),
+                key["what"],
+                key.get("rtol", 1e-5),
+                key.get("atol", 1e-8),
+            )
+        elif kind == "equal":
+            checks._equal(mine.get("actual"), theirs.get("actual"), key["what"])
+        elif kind == "type":
+            return (mine.get("types") or [None])[0] == (theirs.get("types") or [None])[0]
+        elif kind in ("shape", "true"):
+            return mine.get("actual") == theirs.get("actual")
+        else:  # consistent: two of the student's own values, nothing to match
+            return True
+    except checks.CheckFailed:
+        return False
+    except Exception:  # noqa: BLE001 - values that cannot be compared do not match
+        return False
+    return True
+
+
+def first_failure(key: list[dict], got: list[dict]) -> tuple[str, str, int] | None:
+    """The key's check where ``got`` first fails (None: it passes or never got there)."""
+    mine = _index(got)
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    for want in key:
+        label = (want["check"], want["what"])
+        n = seen[label]
+        seen[label] += 1
+        reported = mine.get((*label, n))
+        if reported is None:
+            return None
+        if check_one(want, reported):
+            return (*label, n)
+    return None
+
+
+def name(key: list[dict], got: list[dict], prints: list[Print]) -> list[Print]:
+    """The prints ``got`` (a failing answer's records) behaves like, in the order given."""
+    where = first_failure(key, got)
+    if where is None:
+        return []
+    keyed = _index(key)
+    mine = _index(got)
+    found = []
+    for p in prints:
+        theirs = _index(p.records)
+        if where not in theirs or not check_one(keyed[where], theirs[where]):
+            continue  # the mistake does not fail where this answer fails
+        common = [k for k in keyed if k in mine and k in theirs]
+        if all(_same(keyed[k], mine[k], theirs[k]) for k in common):
+            found.append(p)
+    return found
