@@ -612,10 +612,10 @@ class GuardedExecute(RecordsNotes, Execute):
             self._kept[grade_id] = {"lines": lines, "passed": verdict.passed and not errors}
         if verdict.passed:
             return
-        if errors and not verdict.decisive:
+        named = misconceptions.name(key or [], records, self._prints.get(grade_id, []))
+        if errors and not verdict.decisive and not named:
             return  # the kernel's own error says why the test stopped
         message = verdict.message
-        named = misconceptions.name(key or [], records, self._prints.get(grade_id, []))
         if named:
             mistake = named[0]
             message += f"\n\nThis looks like a known mistake: {mistake.label}. {mistake.hint}"
