@@ -73,3 +73,52 @@ def test_every_known_mistake_has_a_hint(stem):
     assert {(g, lbl) for g, h in hints.items() for lbl in h} == {
         (g, lbl) for g, a in wrong.items() for lbl in a
     }
+
+
+def test_two_mistakes_the_tests_cannot_tell_apart_are_not_named():
+    from autograde.verdicts.misconceptions import name_in_exercise
+
+    key = {"q_test_a": [{"check": "equal", "what": "a", "actual": False, "expected": False}]}
+    said_true = [{"check": "equal", "what": "a", "actual": True}]
+    prints = {
+        "q_test_a": [
+            Print("q", "everything true", "h", said_true),
+            Print("q", "another misreading", "h", said_true),
+        ]
+    }
+    assert name_in_exercise("q_test_a", key, {"q_test_a": said_true}, prints) is None
+    prints["q_test_a"].pop()
+    assert (
+        name_in_exercise("q_test_a", key, {"q_test_a": said_true}, prints).label
+        == "everything true"
+    )
+
+
+def test_the_other_test_cells_of_the_exercise_must_agree_too():
+    from autograde.verdicts.misconceptions import name_in_exercise
+
+    key = {
+        "q_test_a": [{"check": "equal", "what": "a", "actual": False, "expected": False}],
+        "q_test_b": [{"check": "equal", "what": "b", "actual": True, "expected": True}],
+    }
+    everything_true = {
+        "q_test_a": [
+            Print("q", "everything true", "h", [{"check": "equal", "what": "a", "actual": True}])
+        ],
+        "q_test_b": [
+            Print(
+                "q",
+                "everything true",
+                "h",
+                [{"check": "equal", "what": "b", "actual": True}],
+                False,
+            )
+        ],
+    }
+    student = {
+        "q_test_a": [{"check": "equal", "what": "a", "actual": True}],
+        "q_test_b": [{"check": "equal", "what": "b", "actual": False}],
+    }
+    assert name_in_exercise("q_test_a", key, student, everything_true) is None
+    student["q_test_b"] = [{"check": "equal", "what": "b", "actual": True}]
+    assert name_in_exercise("q_test_a", key, student, everything_true).label == "everything true"

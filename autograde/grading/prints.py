@@ -3,7 +3,7 @@
 Once per class, after the answer keys: every known-wrong answer of ``autograde/variants`` is
 graded like a hand-in against the template (batched as the audit batches them, at most one
 mistake per exercise in a notebook and never two that interact), its records are kept, and
-for each test cell of its exercise that it fails they become that mistake's print, with its
+for each test cell of its exercise (failed or not) they become that mistake's print, with its
 hint, in ``keys/<notebook>.prints.json``. Cached beside the keys, by the same fingerprint.
 """
 
@@ -97,7 +97,7 @@ def build_prints(
             for v in t.variants:
                 for test in grading_cells(notebooks[t.stem], v.grade_id):
                     cell = cells.get(test)
-                    if cell is None or cell["passed"]:
+                    if cell is None:
                         continue
                     prints[t.stem].setdefault(test, []).append(
                         {
@@ -105,6 +105,7 @@ def build_prints(
                             "label": v.label,
                             "hint": hints.get(v.grade_id, {}).get(v.label, ""),
                             "lines": cell["lines"],
+                            "failed": not cell["passed"],
                         }
                     )
     for stem in stems:

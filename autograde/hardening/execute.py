@@ -385,6 +385,8 @@ class GuardedExecute(RecordsNotes, Execute):
             else {}
         )
         self._kept: dict[str, dict] = {}
+        self._reported: dict[str, list[dict]] = {}  # grade id -> the student's records
+        self._failed: list[tuple[int, str]] = []  # (cell index, grade id) of failed tests
         fd = os.open(self._token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(self._token)
@@ -401,6 +403,8 @@ class GuardedExecute(RecordsNotes, Execute):
                     self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
                 self._evidence = self._read_evidence()
                 self._run_cells(resources)
+                if self._prints:
+                    self._name_mistakes()
         finally:
             stderr_file = getattr(self.km, "stderr_file", None)
             if stderr_file is not None:
@@ -608,20 +612,32 @@ class GuardedExecute(RecordsNotes, Execute):
         else:
             verdict = judge(key, records)
         errors = [o for o in cell.outputs if o.get("output_type") == "error"]
-        if self.records_dir:
-            self._kept[grade_id] = {"lines": lines, "passed": verdict.passed and not errors}
-        if verdict.passed:
-            return
-        named = misconceptions.name(key or [], records, self._prints.get(grade_id, []))
-        if errors and not verdict.decisive and not named:
-            return  # the kernel's own error says why the test stopped
-        message = verdict.message
-        if named:
-            mistake = named[0]
-            message += f"\n\nThis looks like a known mistake: {mistake.label}. {mistake.hint}"
-            add_finding(self.notes_path, self._notebook_id, grade_id, mistake.label)
+        passed = verdict.passed and not errors
+        self._kept[grade_id] = {"lines": lines, "passed": passed}
+        self._reported[grade_id] = records
+        if not passed:
+            self._failed.append((index, grade_id))
+        if verdict.passed or (errors and not verdict.decisive):
+            return  # passed, or the kernel's own error says why the test stopped
         cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
-        cell.outputs.append(_error_output("CheckFailed", message))
+        cell.outputs.append(_error_output("CheckFailed", verdict.message))
+
+    def _name_mistakes(self) -> None:
+        """Add the known mistake each failed test cell behaves like (judged on every test cell
+        of its exercise: see autograde.verdicts.misconceptions) to its error output."""
+        for index, grade_id in self._failed:
+            mistake = misconceptions.name_in_exercise(
+                grade_id, self._key, self._reported, self._prints
+            )
+            if mistake is None:
+                continue
+            cell = self.nb.cells[index]
+            hint = f"This looks like a known mistake: {mistake.label}. {mistake.hint}"
+            for out in cell.outputs:
+                if out.get("output_type") == "error":
+                    out["evalue"] = f"{out.get('evalue', '')}\n\n{hint}"
+                    out["traceback"] = list(out.get("traceback", [])) + ["", hint]
+            add_finding(self.notes_path, self._notebook_id, grade_id, mistake.label)
 
     def _note_once(self, note: str) -> None:
         self.note(self._resources, note)  # read_notes gives each note once

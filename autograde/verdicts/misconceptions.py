@@ -9,7 +9,10 @@ student's records with each print of that cell, outside the kernel:
 - the print must fail the key at the very check where the student's answer first fails it,
   with the same value there (within the key's tolerance for that check);
 - every other check both reported must agree the same way (values within the key's
-  tolerances, the same shapes, types and conditions).
+  tolerances, the same shapes, types and conditions), on this test cell and on every other test
+  cell of the exercise;
+- no *other* known mistake may fit as well: when the tests cannot tell two mistakes apart
+  (``True`` where ``False`` was right, from either of two misreadings), neither is named.
 
 Only then is the mistake named, with its hint. A right answer never fails, so it is never
 named; a wrong answer whose values differ from a print anywhere is not named after it. When
@@ -30,12 +33,13 @@ from course.records import NotData, load_line
 
 @dataclass
 class Print:
-    """A known-wrong answer's records on one test cell."""
+    """A known-wrong answer's records on one test cell (``failed``: whether it fails it)."""
 
     exercise: str
     label: str
     hint: str
     records: list[dict]
+    failed: bool = True
 
 
 def prints_path(keys_dir: Path, notebook: str) -> Path:
@@ -62,7 +66,13 @@ def load_prints(path: Path) -> dict[str, list[Print]]:
             except (NotData, KeyError, TypeError):
                 continue
             found.setdefault(grade_id, []).append(
-                Print(str(e["exercise"]), str(e["label"]), str(e.get("hint", "")), records)
+                Print(
+                    str(e["exercise"]),
+                    str(e["label"]),
+                    str(e.get("hint", "")),
+                    records,
+                    bool(e.get("failed", True)),
+                )
             )
     return found
 
@@ -95,8 +105,15 @@ def _same(key: dict, mine: dict, theirs: dict) -> bool:
             return (mine.get("types") or [None])[0] == (theirs.get("types") or [None])[0]
         elif kind in ("shape", "true"):
             return mine.get("actual") == theirs.get("actual")
-        else:  # consistent: two of the student's own values, nothing to match
-            return True
+        else:  # consistent: both values of the pair must agree
+            for field in ("actual", "other"):
+                checks._close(
+                    mine.get(field),
+                    theirs.get(field),
+                    key["what"],
+                    key.get("rtol", 1e-5),
+                    key.get("atol", 1e-8),
+                )
     except checks.CheckFailed:
         return False
     except Exception:  # noqa: BLE001 - values that cannot be compared do not match
@@ -136,3 +153,42 @@ def name(key: list[dict], got: list[dict], prints: list[Print]) -> list[Print]:
         if all(_same(keyed[k], mine[k], theirs[k]) for k in common):
             found.append(p)
     return found
+
+
+def _agrees(key: list[dict], got: list[dict], print_: Print) -> bool:
+    """Whether every check both ``got`` and the print reported agrees."""
+    keyed, mine, theirs = _index(key), _index(got), _index(print_.records)
+    return all(_same(keyed[k], mine[k], theirs[k]) for k in keyed if k in mine and k in theirs)
+
+
+def name_in_exercise(
+    grade_id: str,
+    keys: dict[str, list[dict]],
+    reported: dict[str, list[dict]],
+    prints: dict[str, list[Print]],
+) -> Print | None:
+    """The one known mistake the failed test cell ``grade_id`` behaves like, judged on every
+    test cell of its exercise (``keys``, ``reported``: by test grade id), or None.
+
+    A mistake is named only when it fails this cell like the student's answer (see
+    :func:`name`) and agrees with it on every other test cell of the exercise that both
+    reported; when two different mistakes fit equally, the tests cannot tell them apart and
+    neither is named (precision first).
+    """
+    from autograde.grading.results import split_test_id
+
+    exercise = split_test_id(grade_id)[0]
+    candidates = name(keys.get(grade_id, []), reported.get(grade_id, []), prints.get(grade_id, []))
+    siblings = [g for g in keys if split_test_id(g)[0] == exercise and g != grade_id]
+    fitting = []
+    for p in candidates:
+        others = {
+            g: next((q for q in prints.get(g, []) if q.label == p.label), None) for g in siblings
+        }
+        if all(
+            q is None or g not in reported or _agrees(keys[g], reported[g], q)
+            for g, q in others.items()
+        ):
+            fitting.append(p)
+    labels = {p.label for p in fitting}
+    return fitting[0] if len(labels) == 1 else None
