@@ -58,20 +58,23 @@ def cache_dir() -> Path:
 def build_keys(
     template: Path, stems: list[str], solutions: Path, settings: GradingSettings
 ) -> Path:
-    """Make (or take from the cache) the keys of ``stems`` into ``template/keys``."""
+    """Make (or take from the cache, notebook by notebook) the keys of ``stems`` into
+    ``template/keys``."""
     target = Path(template) / KEYS_DIR
     target.mkdir(parents=True, exist_ok=True)
-    cached = cache_dir() / fingerprint(stems, solutions)
-    if all(key_path(cached, s).is_file() for s in stems):
-        for stem in stems:
-            shutil.copyfile(key_path(cached, stem), key_path(target, stem))
+    cached = {stem: cache_dir() / fingerprint([stem], solutions) for stem in stems}
+    missing = [stem for stem in stems if not key_path(cached[stem], stem).is_file()]
+    for stem in stems:
+        if stem not in missing:
+            shutil.copyfile(key_path(cached[stem], stem), key_path(target, stem))
+    if not missing:
         return target
     with tempfile.TemporaryDirectory(prefix="nn-course-key-") as tmp:
-        notebooks = {s: str(Path(solutions) / f"{s}.ipynb") for s in stems}
+        notebooks = {s: str(Path(solutions) / f"{s}.ipynb") for s in missing}
         results = grade(Path(template), KEY_STUDENT, notebooks, Path(tmp), settings, make_keys=True)
         for result in results:
             if result.status != "graded" or result.score != result.max_score:
-                failing = [f"{c.grade_id}: {c.error}" for c in result.cells if c.error]
+                failing = [f"{c.grade_id}: {c.message}" for c in result.cells if c.message]
                 raise KeyFailed(
                     f"the solution of {result.notebook} scores {result.score} of "
                     f"{result.max_score} on its own tests, so no answer key can be made: "
@@ -79,10 +82,19 @@ def build_keys(
                 )
             made = key_path(Path(tmp) / "course" / KEYS_DIR, result.notebook)
             shutil.copyfile(made, key_path(target, result.notebook))
-    try:
-        cached.mkdir(parents=True, exist_ok=True)
-        for stem in stems:
-            shutil.copyfile(key_path(target, stem), key_path(cached, stem))
-    except OSError:
-        pass  # only a speed-up
+    for stem in missing:
+        try:
+            cached[stem].mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(key_path(target, stem), key_path(cached[stem], stem))
+        except OSError:
+            pass  # only a speed-up
     return target
+
+
+def key_hashes(template: Path, stems: list[str]) -> dict[str, str]:
+    """stem -> SHA-256 of its answer key in ``template`` (for the manifest)."""
+    return {
+        stem: hashlib.sha256(key_path(Path(template) / KEYS_DIR, stem).read_bytes()).hexdigest()
+        for stem in stems
+        if key_path(Path(template) / KEYS_DIR, stem).is_file()
+    }

@@ -31,7 +31,7 @@ from autograde.grading.journal import (
     holds_previous_run,
     run_fingerprint,
 )
-from autograde.grading.keys import build_keys
+from autograde.grading.keys import build_keys, key_hashes
 from autograde.grading.manifest import build_manifest, release_hashes, write_manifest
 from autograde.grading.outputs import write_outputs
 from autograde.grading.prints import build_prints
@@ -161,7 +161,13 @@ def grade_class(
         rows = sorted(done + rows, key=lambda r: (r.student_id, r.notebook))
         write_outputs(rows, out, stems)
         hand_ins = [h for job in jobs for h in job.hand_ins]
-        run = {"stems": stems, "workers": workers, "scheduler": scheduler or "", "resume": resume}
+        run = {
+            "stems": stems,
+            "workers": workers,
+            "scheduler": scheduler or "",
+            "resume": resume,
+            "answer_keys": key_hashes(template, stems),
+        }
         manifest = build_manifest(hand_ins, rows, release_hashes(template, stems), settings, run)
         write_manifest(manifest, out / "manifest.json")
         report = Report(rows, klass.warnings, out, resumed=len(jobs) - len(todo))

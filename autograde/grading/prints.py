@@ -4,7 +4,7 @@ Once per class, after the answer keys: every known-wrong answer of ``autograde/v
 graded like a hand-in against the template (batched as the audit batches them, at most one
 mistake per exercise in a notebook and never two that interact), its records are kept, and
 for each test cell of its exercise (failed or not) they become that mistake's print, with its
-hint, in ``keys/<notebook>.prints.json``. Cached beside the keys, by the same fingerprint.
+hint, in ``keys/<notebook>.prints.json``. Cached beside the keys, notebook by notebook.
 """
 
 from __future__ import annotations
@@ -52,10 +52,12 @@ def build_prints(
     """Make (or take from the cache) the prints of ``stems`` into ``template/keys``."""
     stems = [s for s in stems if s in variants.variant_stems()]
     target = Path(template) / KEYS_DIR
-    cached = cache_dir() / (fingerprint(stems, solutions) + "-prints")
-    if all(prints_path(cached, s).is_file() for s in stems):
-        for stem in stems:
-            shutil.copyfile(prints_path(cached, stem), prints_path(target, stem))
+    cached = {s: cache_dir() / (fingerprint([s], solutions) + "-prints") for s in stems}
+    for stem in list(stems):
+        if prints_path(cached[stem], stem).is_file():
+            shutil.copyfile(prints_path(cached[stem], stem), prints_path(target, stem))
+            stems.remove(stem)
+    if not stems:
         return
     notebooks, trials = {}, []
     for stem in stems:
@@ -110,9 +112,9 @@ def build_prints(
                     )
     for stem in stems:
         write_prints(prints_path(target, stem), prints[stem])
-    try:
-        cached.mkdir(parents=True, exist_ok=True)
-        for stem in stems:
-            shutil.copyfile(prints_path(target, stem), prints_path(cached, stem))
-    except OSError:
-        pass  # only a speed-up
+    for stem in stems:
+        try:
+            cached[stem].mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(prints_path(target, stem), prints_path(cached[stem], stem))
+        except OSError:
+            pass  # only a speed-up
