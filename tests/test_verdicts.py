@@ -412,3 +412,21 @@ def test_a_forbidden_function_is_found_under_any_of_its_names():
         cells, ["locked", "student", "test"], [None, "neuron", None], None, forbidden
     )
     assert "neuron_test" in found.refused
+
+
+def test_feedback_redacts_hidden_tests_as_the_kernel_ran_them_too():
+    """A student's code sees the withheld copy (In[-1]); its re-printed lines are hidden too."""
+    import nbformat
+
+    from autograde.grading.feedback import hidden_lines, redact_text
+
+    source = (
+        "from course.checks import expect_same_as\n"
+        "### BEGIN HIDDEN TESTS\n"
+        'expect_same_as(f, ref, {"secret case": (np.array([123.5, 4.0]),)}, atol=1e-7)\n'
+        "### END HIDDEN TESTS"
+    )
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    ran = for_kernel(source)
+    printed = redact_text(ran, hidden_lines(nb))
+    assert "secret case" in ran and "secret case" not in printed and "123.5" not in printed

@@ -34,13 +34,28 @@ CSP = (
 )
 
 
+def _as_the_kernel_ran_it(block: str) -> list[str]:
+    """The lines of a hidden block as the student's kernel ran them (expected values withheld,
+    re-printed by :func:`autograde.verdicts.withhold.for_kernel`): what ``In[-1]`` showed."""
+    from autograde.verdicts.withhold import for_kernel
+
+    try:
+        code = for_kernel(block, withhold=True)
+    except SyntaxError:
+        return []
+    return code.splitlines()[1:]  # the import of WITHHELD is no secret
+
+
 def hidden_lines(nb) -> set[str]:
-    """The stripped lines of every hidden-test block of ``nb`` long enough to be telling."""
+    """The stripped lines of every hidden-test block of ``nb`` long enough to be telling, as
+    written and as the grading kernel ran them."""
     lines: set[str] = set()
     for cell in nb.cells:
         if cell.cell_type == "code":
             for block in HIDDEN_BLOCK.findall(cell.source):
-                lines |= {ln.strip() for ln in block.splitlines()[1:-1]}
+                body = block.splitlines()[1:-1]
+                lines |= {ln.strip() for ln in body}
+                lines |= {ln.strip() for ln in _as_the_kernel_ran_it("\n".join(body))}
     return {ln for ln in lines if len(ln) >= MIN_REDACTED_LINE}
 
 
