@@ -47,6 +47,7 @@ from autograde.variants.plan import (  # noqa: F401 - the audit's public names, 
     solution_ids,
     substitute,
 )
+from autograde.verdicts.key import KeyFailed
 
 #: How a verdict's detail says that the feedback named the mistake after its own variant.
 NAMED = "named as itself"
@@ -290,7 +291,14 @@ def run_audit(
         return report
 
     args = (notebooks, Path(solutions), workers, scheduler, cell_timeout, progress)
-    rows = _grade_trials(first_round, *args, label="batch")
+    try:
+        rows = _grade_trials(first_round, *args, label="batch")
+    except KeyFailed as exc:  # the solution fails its own tests: no key, nothing to conclude
+        report.problems.append(
+            f"{exc.notebook}: the solution notebook itself scores {exc.score:g}/"
+            f"{exc.max_score:g}, so no answer key can be made: {exc}"
+        )
+        return report
     report.notebooks_graded += len(first_round)
     settled: dict[Variant, Verdict] = {}
     again: list[Trial] = []

@@ -430,3 +430,15 @@ def test_feedback_redacts_hidden_tests_as_the_kernel_ran_them_too():
     ran = for_kernel(source)
     printed = redact_text(ran, hidden_lines(nb))
     assert "secret case" in ran and "secret case" not in printed and "123.5" not in printed
+
+
+def test_every_test_cell_of_the_course_is_judged_outside_the_kernel():
+    """A test cell without course.checks could only be judged by the kernel: none may exist."""
+    from autograde.release.coursefolder import SOLUTIONS_DIR
+
+    for path in sorted(SOLUTIONS_DIR.glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            meta = cell["metadata"].get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution"):
+                code = for_kernel("".join(cell["source"]))
+                assert WITHHELD_NAME in code.split("\n", 1)[1], (path.name, meta["grade_id"])

@@ -76,9 +76,12 @@ def build_keys(
             if result.status != "graded" or result.score != result.max_score:
                 failing = [f"{c.grade_id}: {c.message}" for c in result.cells if c.message]
                 raise KeyFailed(
-                    f"the solution of {result.notebook} scores {result.score} of "
-                    f"{result.max_score} on its own tests, so no answer key can be made: "
-                    + "; ".join(failing + result.notes)
+                    f"the solution of {result.notebook} scores {result.score:g} of "
+                    f"{result.max_score:g} on its own tests, so no answer key can be made: "
+                    + "; ".join(failing + result.notes),
+                    result.notebook,
+                    result.score,
+                    result.max_score,
                 )
             made = key_path(Path(tmp) / "course" / KEYS_DIR, result.notebook)
             shutil.copyfile(made, key_path(target, result.notebook))

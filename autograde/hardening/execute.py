@@ -591,9 +591,9 @@ class GuardedExecute(RecordsNotes, Execute):
         if self.make_keys:
             lines, refused = channel.read_lines(self._records)
             failed = any(o.get("output_type") == "error" for o in cell.outputs)
-            if failed or refused or not lines:
+            if failed or refused:
                 raise KeyFailed(f"the solution fails its own test {grade_id}")
-            self._key_made[grade_id] = lines
+            self._key_made[grade_id] = lines  # none: a test without course.checks
             return
         if grade_id in self._evidence.refused:
             ename, why = self._evidence.refused[grade_id]
@@ -607,10 +607,13 @@ class GuardedExecute(RecordsNotes, Execute):
                 f"{self._label(index)}: {refused} record(s) that were not plain data were ignored"
             )
         key = self._key.get(grade_id)
-        if key is None:
-            verdict = judge([], records)
-        else:
-            verdict = judge(key, records)
+        if key == []:  # the test uses no course.checks: there is nothing to judge outside
+            self._note_once(
+                f"{self._label(index)} uses no course.checks, so only the kernel judged it "
+                "(write its checks with course.checks to have them judged by the grader)"
+            )
+            return
+        verdict = judge(key or [], records)
         errors = [o for o in cell.outputs if o.get("output_type") == "error"]
         passed = verdict.passed and not errors
         self._kept[grade_id] = {"lines": lines, "passed": passed}

@@ -22,6 +22,12 @@ FORMAT = 2
 class KeyFailed(RuntimeError):
     """The instructor's solution does not pass its own tests: no key can be made."""
 
+    def __init__(
+        self, message: str, notebook: str = "", score: float = 0.0, max_score: float = 0.0
+    ):
+        super().__init__(message)
+        self.notebook, self.score, self.max_score = notebook, score, max_score
+
 
 def key_path(keys_dir: Path, notebook: str) -> Path:
     return Path(keys_dir) / f"{notebook}.json"
