@@ -168,7 +168,6 @@ def test_the_manifest_records_each_hand_ins_hash_the_release_and_the_versions(tm
     assert m["hand_ins"][0]["score"] == 5 and m["hand_ins"][2]["graded"] == ""
     assert m["releases"] == {"01_neurons": "f" * 64}
     assert m["run"]["workers"] == 2 and m["run"]["settings"]["cell_timeout"] > 0
-    assert all(len(h) == 64 for h in m["run"]["answer_keys"].values()) and m["run"]["answer_keys"]
     for name in ("python", "numpy", "torch", "nbgrader", "ipython"):
         assert m["versions"][name], name
     assert m["device"]["cpus"] >= 1 and m["device"]["torch_device"] in ("cpu", "cuda")
