@@ -85,13 +85,18 @@ def build_keys(
                 )
             made = key_path(Path(tmp) / "course" / KEYS_DIR, result.notebook)
             shutil.copyfile(made, key_path(target, result.notebook))
-    for stem in missing:
-        try:
-            cached[stem].mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(key_path(target, stem), key_path(cached[stem], stem))
-        except OSError:
-            pass  # only a speed-up
+    save_to_cache({key_path(target, s): key_path(cached[s], s) for s in missing})
     return target
+
+
+def save_to_cache(files: dict[Path, Path]) -> None:
+    """Copy each made file to its place in the cache (a failure only costs speed)."""
+    for made, place in files.items():
+        try:
+            place.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(made, place)
+        except OSError:
+            pass
 
 
 def key_hashes(template: Path, stems: list[str]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autograde import variants
 from autograde.grading.executors import make_executor
-from autograde.grading.keys import cache_dir, fingerprint
+from autograde.grading.keys import cache_dir, fingerprint, save_to_cache
 from autograde.grading.results import GradingSettings, StudentJob
 from autograde.grading.submissions import collect
 from autograde.variants.plan import (
@@ -112,9 +112,4 @@ def build_prints(
                     )
     for stem in stems:
         write_prints(prints_path(target, stem), prints[stem])
-    for stem in stems:
-        try:
-            cached[stem].mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(prints_path(target, stem), prints_path(cached[stem], stem))
-        except OSError:
-            pass  # only a speed-up
+    save_to_cache({prints_path(target, s): prints_path(cached[s], s) for s in stems})
