@@ -4,6 +4,7 @@ One class of two students ("perfect" hands in the solutions, "blank" the release
 graded once through the real pipeline; each notebook is then a parametrized test.
 """
 
+import os
 import shutil
 
 import pytest
@@ -24,8 +25,18 @@ def graded(tmp_path_factory):
         for stem in STEMS:
             shutil.copy(folder / f"{stem}.ipynb", klass / sid)
     out = tmp_path_factory.mktemp("out")
+    before = dict(os.environ)
     report = grade_class(klass, out, progress=False)
-    return {(r.student_id, r.notebook): r for r in report.rows}
+    graded = {(r.student_id, r.notebook): r for r in report.rows}
+    graded["environment changed"] = {k: v for k, v in os.environ.items() if before.get(k) != v} | {
+        k: None for k in before if k not in os.environ
+    }
+    return graded
+
+
+def test_grading_leaves_the_instructors_environment_as_it_was(graded):
+    # the answer keys are graded in this process: nothing it set may outlive it
+    assert graded["environment changed"] == {}
 
 
 def lost_points(row) -> str:

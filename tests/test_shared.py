@@ -51,3 +51,20 @@ def test_a_kernel_loads_the_shared_model_instead_of_training(shared, monkeypatch
     model = cnn.trained_model(fast=True, device="cpu")
     assert model.meta["is_sample"] and not model.training
     assert sorted(os.listdir(shared)) == ["manifest.json", FAST_MODEL]
+
+
+def test_grading_points_kernels_at_the_shared_model_only_while_it_grades(shared, monkeypatch):
+    """The answer keys are graded in the instructor's own process: afterwards no later code
+    (a model trained in the same session) may be sent to the class's temporary folder."""
+    from autograde.grading.worker import shared_models
+
+    monkeypatch.delenv(MODELS_ENV, raising=False)
+    with shared_models(shared):
+        assert os.environ[MODELS_ENV] == str(shared.resolve())
+    assert MODELS_ENV not in os.environ
+    monkeypatch.setenv(MODELS_ENV, "/the/instructor/own")
+    with pytest.raises(RuntimeError), shared_models(shared):
+        raise RuntimeError("a notebook broke the grader")
+    assert os.environ[MODELS_ENV] == "/the/instructor/own"
+    with shared_models(None):
+        assert os.environ[MODELS_ENV] == "/the/instructor/own"

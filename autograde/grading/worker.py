@@ -10,6 +10,7 @@ folder: one :class:`~autograde.grading.results.NotebookResult` per notebook.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -18,6 +19,7 @@ import shutil
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -81,9 +83,36 @@ def grade(
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(template, root)
-    shared = verify_shared(root / "shared")
-    if shared is not None:  # the kernels read the class's trained model, read-only
-        os.environ[MODELS_ENV] = str(shared.resolve())
+    with shared_models(verify_shared(root / "shared")):
+        return _grade_all(root, student_id, notebooks, workdir, settings, make_keys)
+
+
+@contextlib.contextmanager
+def shared_models(folder: Path | None) -> Iterator[None]:
+    """While grading, the kernels read the class's trained model in ``folder``, read-only
+    (``$NN_COURSE_MODELS``); afterwards the environment is as it was, so a grader that runs in
+    the instructor's own process (the answer keys) does not point later code at a folder that
+    is gone."""
+    before = os.environ.get(MODELS_ENV)
+    if folder is not None:
+        os.environ[MODELS_ENV] = str(folder.resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(MODELS_ENV, None)
+        else:
+            os.environ[MODELS_ENV] = before
+
+
+def _grade_all(
+    root: Path,
+    student_id: str,
+    notebooks: dict[str, str],
+    workdir: Path,
+    settings: GradingSettings,
+    make_keys: bool,
+) -> list[NotebookResult]:
     notes_path = workdir / "notes.jsonl"
     for stem, path in notebooks.items():
         dest = root / "submitted" / student_id / stem / f"{stem}.ipynb"
