@@ -125,6 +125,16 @@ def emit(record: dict) -> None:
         f.write(line)
 
 
+#: The line the instructor's test cells write where their hidden tests begin (answer keys
+#: only: it tells the records ``nn-course check`` can see from those it cannot).
+HIDDEN_MARK = {"check": "mark", "what": "hidden tests begin"}
+
+
+def mark_hidden() -> None:
+    """Write :data:`HIDDEN_MARK` (see :func:`autograde.verdicts.withhold.for_kernel`)."""
+    emit(HIDDEN_MARK)
+
+
 def recording() -> bool:
     """Whether this process writes records (a grading kernel)."""
     return bool(_environ_get(RECORDS_ENV))

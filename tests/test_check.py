@@ -94,17 +94,32 @@ def test_the_table_says_how_many_points_hidden_tests_also_guard():
 
 
 @pytest.mark.slow
-def test_a_flipped_conv1d_kernel_is_caught_by_the_students_check(tmp_path, capsys):
+@pytest.mark.parametrize(
+    ("wrong", "named"),
+    [
+        ("x[i : i + m] @ w[::-1]", "true convolution (kernel flipped)"),  # written another way
+        ("2 * (x[i : i + m] @ w)", None),  # a mistake no variant has: no name, never a wrong one
+    ],
+)
+def test_the_students_check_catches_conv1d_mistakes_and_names_the_known_one(
+    tmp_path, capsys, wrong, named
+):
     from tests.hostile.builders import perfect
 
     nb = perfect("04_convolution")
     cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "conv1d")
     assert "x[i : i + m] @ w" in cell.source
-    cell.source = cell.source.replace("x[i : i + m] @ w", "x[i : i + m] @ w[::-1]")
+    cell.source = cell.source.replace("x[i : i + m] @ w", wrong)
     path = tmp_path / "04_convolution.ipynb"
     nbformat.write(nb, str(path))
     assert main(["check", str(path), "--quiet"]) == 1
     out = capsys.readouterr().out
     row = next(line for line in out.splitlines() if line.startswith("conv1d "))
-    assert "failed" in row and "asymmetric" in row
+    assert "failed" in row
+    mistakes = [line for line in out.splitlines() if "looks like a known mistake" in line]
+    if named:
+        assert "asymmetric" in row
+        assert len(mistakes) == 1 and named in mistakes[0]
+    else:
+        assert mistakes == []
     assert "hidden tests: the grader adds more cases" in out

@@ -62,3 +62,19 @@ def test_authoring_refuses_ambiguous_cells():
         authoring.notebook([authoring.locked("a", "x = 1"), authoring.locked("a", "y = 2")])
     with pytest.raises(ValueError, match="points"):
         authoring.tests("a_test", 0, "assert True")
+
+
+def test_the_shipped_known_mistakes_are_made_from_the_current_solutions(tmp_path):
+    """`nn-course check` names mistakes from course/data/mistakes/: stamped with the SHA-256 of
+    each notebook's solution and variants file, so an edit without a rebuild is caught."""
+    from autograde.release.mistakes import mistakes_out_of_date
+    from autograde.variants import variant_stems
+
+    stems = course_stems()
+    assert mistakes_out_of_date(stems) == []
+    assert set(variant_stems()) <= set(stems)
+    edited = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS_DIR, edited)
+    first = edited / f"{stems[0]}.ipynb"
+    first.write_text(first.read_text(encoding="utf-8").replace("\n", "\n ", 1), encoding="utf-8")
+    assert mistakes_out_of_date(stems, edited) == [stems[0]]

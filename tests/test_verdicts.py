@@ -191,6 +191,27 @@ def test_the_key_copy_keeps_everything_and_the_same_labels():
     assert "what='neuron'" in code
 
 
+def test_the_key_knows_which_of_its_records_the_visible_tests_make(recorded):
+    from autograde.verdicts.key import split_visible
+
+    source = (
+        "from course.checks import expect_close\n"
+        "expect_close(1.0, 1.0, 'visible')\n"
+        "if True:\n"
+        "    ### BEGIN HIDDEN TESTS\n"
+        "    expect_close(2.0, 2.0, 'hidden')\n"
+        "    ### END HIDDEN TESTS\n"
+    )
+    assert "mark_hidden" not in for_kernel(source)  # a student's kernel writes no mark
+    exec(compile(for_kernel(source, withhold=False), "<test>", "exec"), {})
+    with open(os.environ[records.RECORDS_ENV], encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    kept, visible = split_visible(lines)
+    assert [json.loads(line)["what"] for line in kept] == ["visible", "hidden"]
+    assert visible == 1
+    assert split_visible(kept) == (kept, 2)  # no hidden tests: every record is visible
+
+
 # --- the judge ----------------------------------------------------------------------------
 
 

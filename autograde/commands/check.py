@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -14,6 +15,14 @@ def table(exercises: list[Exercise]) -> str:
     lines = [f"{'exercise':<26} {'result':<9} {'points':>6}  why"]
     for ex in exercises:
         lines.append(f"{ex.name:<26} {ex.status:<9} {ex.points:>6g}  {ex.why}"[:160].rstrip())
+        for test in ex.tests:
+            if test.mistake:
+                lines += textwrap.wrap(
+                    f"this looks like a known mistake: {test.mistake}",
+                    width=110,
+                    initial_indent=" " * 4,
+                    subsequent_indent=" " * 6,
+                )
     earned = sum(ex.earned for ex in exercises if ex.status == "passed")
     total = sum(ex.points for ex in exercises)
     lines.append(
@@ -57,7 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograde.grading.selfcheck import execute, summarise
+    from autograde.grading.selfcheck import Observed, execute, name_mistakes, summarise
     from autograde.grading.submissions import validate_notebook
 
     path = args.notebook
@@ -66,11 +75,41 @@ def run(args: argparse.Namespace) -> int:
         print(f"nn-course check: {path}: {problem}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    nb = execute(path.resolve(), args.timeout, fast=not args.full, progress=not args.quiet)
+    observed = Observed()
+    nb = execute(
+        path.resolve(), args.timeout, fast=not args.full, progress=not args.quiet, observed=observed
+    )
     exercises = summarise(nb)
+    name_mistakes(_course_stem(nb, path), exercises, observed)
     if not exercises:
         print(f"nn-course check: {path} has no graded exercises (not a course notebook?)")
         return 2
     print(table(exercises))
     print(f"ran {path} in {time.perf_counter() - start:.0f} s")
     return 0 if all(ex.status == "passed" for ex in exercises) else 1
+
+
+def _course_stem(nb, path: Path) -> str:
+    """Which course notebook this is: by its file name, else (a renamed copy) the course
+    notebook whose test cells it shares most."""
+    import json
+
+    from autograde.verdicts.visible import shipped_dir
+
+    shipped = {p.stem: p for p in sorted(shipped_dir().glob("*.json"))}
+    if path.stem in shipped:
+        return path.stem
+    ids = {
+        c.metadata.get("nbgrader", {}).get("grade_id")
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+    }
+    best, overlap = "", 0
+    for stem, file in shipped.items():
+        try:
+            cells = set(json.loads(file.read_text(encoding="utf-8")).get("cells", {}))
+        except (OSError, ValueError):
+            continue
+        if len(cells & ids) > overlap:
+            best, overlap = stem, len(cells & ids)
+    return best

@@ -20,12 +20,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("stems", nargs="*", metavar="STEM", help="notebooks to release (default: all)")
-    p.add_argument("--check", action="store_true", help="only check that nbs/ is up to date")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that nbs/ (and the shipped known mistakes) are up to date",
+    )
+    p.add_argument(
+        "--mistakes",
+        action="store_true",
+        help=(
+            "also rebuild course/data/mistakes/, what `nn-course check` needs to name a known "
+            "mistake (grades every known-wrong answer: minutes when nothing is cached)"
+        ),
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from autograde.release.generate import out_of_date, release
+    from autograde.release.mistakes import build_mistakes, mistakes_out_of_date
 
     known = course_stems()
     stems = args.stems or known
@@ -38,15 +51,26 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.check:
         stale = out_of_date(stems)
+        for stem in stale:
+            print(f"out of date: nbs/{stem.split(' ')[0]}.ipynb {stem.partition(' ')[2]}".rstrip())
         if stale:
-            for stem in stale:
-                print(
-                    f"out of date: nbs/{stem.split(' ')[0]}.ipynb {stem.partition(' ')[2]}".rstrip()
-                )
             print("run `nn-course release` to regenerate nbs/ from solutions/", file=sys.stderr)
+        mistakes = mistakes_out_of_date(stems)
+        for stem in mistakes:
+            print(f"out of date: course/data/mistakes/{stem}.json")
+        if mistakes:
+            print(
+                "run `nn-course release --mistakes` to rebuild the known mistakes "
+                "`nn-course check` names",
+                file=sys.stderr,
+            )
+        if stale or mistakes:
             return 1
-        print(f"nbs/ is in sync with solutions/ ({len(stems)} notebooks)")
+        print(f"nbs/ and the known mistakes are in sync with solutions/ ({len(stems)} notebooks)")
         return 0
     for path in release(stems):
         print(f"released {path}")
+    if args.mistakes:
+        for path in build_mistakes(stems):
+            print(f"wrote {path}")
     return 0

@@ -108,6 +108,8 @@ def build_prints(
                             "hint": hints.get(v.grade_id, {}).get(v.label, ""),
                             "lines": cell["lines"],
                             "failed": not cell["passed"],
+                            "error": cell.get("error", ""),
+                            "uses": cell.get("uses", []),
                         }
                     )
     for stem in stems:

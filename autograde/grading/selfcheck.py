@@ -26,6 +26,7 @@ class TestCell:
     passed: bool
     why: str = ""
     hidden: bool = False  # the grader adds hidden tests to this cell
+    mistake: str = ""  # the known mistake the failure looks like, with its hint
 
 
 @dataclass
@@ -114,15 +115,79 @@ def summarise(nb) -> list[Exercise]:
     return [exercises[g] for g in order]
 
 
-def execute(path: Path, timeout: int = DEFAULT_TIMEOUT, fast: bool = True, progress: bool = True):
-    """Run a copy of the notebook at ``path`` in a fresh kernel; returns the executed copy."""
+@dataclass
+class Observed:
+    """What the checks of each test cell reported (``course.records``), by grade id, and the
+    error that stopped each test cell that did not finish."""
+
+    records: dict[str, list[dict]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _is_test(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.get("cell_type") == "code" and bool(meta.get("grade")) and not meta.get("solution")
+
+
+def execute(
+    path: Path,
+    timeout: int = DEFAULT_TIMEOUT,
+    fast: bool = True,
+    progress: bool = True,
+    observed: Observed | None = None,
+):
+    """Run a copy of the notebook at ``path`` in a fresh kernel; returns the executed copy.
+
+    Given ``observed``, the test cells run as the grader runs them (the same labels for
+    their checks) and what each reported is kept there, for :func:`name_mistakes`."""
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
     from tqdm.auto import tqdm
 
+    from autograde.verdicts.withhold import for_kernel
+    from course.records import RECORDS_ENV, NotData, load_line
+
     nb = nbformat.read(str(path), as_version=4)
-    env_before = os.environ.get("NN_COURSE_FAST")
+    tests = {i for i, c in enumerate(nb.cells) if _is_test(c)}
+    originals = {}
+    if observed is not None:
+        for i in tests:
+            try:
+                originals[i], nb.cells[i].source = (
+                    nb.cells[i].source,
+                    for_kernel(nb.cells[i].source, withhold=False),
+                )
+            except SyntaxError:
+                pass  # the kernel reports it
+    scratch = tempfile.TemporaryDirectory(prefix="nn-course-check-")
+    channel = Path(scratch.name) / "records.jsonl"
+
+    def before(cell, cell_index, **_):
+        if observed is not None and cell_index in tests:
+            channel.write_text("", encoding="utf-8")
+
+    def after(cell, cell_index, **_):
+        bar.update(1)
+        if observed is None or cell_index not in tests:
+            return
+        grade_id = cell.metadata.nbgrader.grade_id
+        try:
+            lines = channel.read_text(encoding="utf-8").splitlines()
+            observed.records[grade_id] = [load_line(line, 1 << 28) for line in lines]
+        except (OSError, NotData):
+            observed.records[grade_id] = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                stopped = f"{out.get('ename', '')}: {out.get('evalue', '')}".strip()
+                observed.errors[grade_id] = stopped[:500]
+                break
+
+    saved = {k: os.environ.get(k) for k in ("NN_COURSE_FAST", RECORDS_ENV)}
     os.environ["NN_COURSE_FAST"] = "1" if fast else "0"
+    if observed is not None:
+        os.environ[RECORDS_ENV] = str(channel)
     code = [c for c in nb.cells if c.cell_type == "code"]
     bar = tqdm(total=len(code), desc="running", unit="cell", disable=not progress, file=sys.stderr)
     client = NotebookClient(
@@ -132,14 +197,36 @@ def execute(path: Path, timeout: int = DEFAULT_TIMEOUT, fast: bool = True, progr
         interrupt_on_timeout=True,
         kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
         resources={"metadata": {"path": str(path.parent)}},
-        on_cell_executed=lambda **_: bar.update(1),
+        on_cell_execute=before,
+        on_cell_executed=after,
     )
     try:
         client.execute()
     finally:
         bar.close()
-        if env_before is None:
-            os.environ.pop("NN_COURSE_FAST", None)
-        else:
-            os.environ["NN_COURSE_FAST"] = env_before
+        scratch.cleanup()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        for i, source in originals.items():
+            nb.cells[i].source = source  # the student's own cell, as the file holds it
     return nb
+
+
+def name_mistakes(stem: str, exercises: list[Exercise], observed: Observed) -> None:
+    """Set ``mistake`` on each failed visible test cell that behaves like a known mistake
+    (the course's ``course/data/mistakes/<stem>.json``; nothing when it has none)."""
+    from autograde.verdicts.visible import Namer
+
+    namer = Namer.shipped(stem)
+    if namer is None:
+        return
+    for ex in exercises:
+        for test in ex.tests:
+            if test.passed:
+                continue
+            found = namer.name(test.grade_id, observed.records, observed.errors)
+            if found is not None:
+                test.mistake = f"{found.label}. {found.hint}".strip()

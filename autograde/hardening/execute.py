@@ -58,7 +58,14 @@ from autograde.hardening.sandbox import (
 )
 from autograde.verdicts import channel, evidence, misconceptions
 from autograde.verdicts.judge import judge
-from autograde.verdicts.key import KeyFailed, key_path, load_forbidden, load_key, write_key
+from autograde.verdicts.key import (
+    KeyFailed,
+    key_path,
+    load_forbidden,
+    load_key,
+    split_visible,
+    write_key,
+)
 from autograde.verdicts.withhold import for_kernel
 from course.openmp import OPENMP_POLICY, apply_openmp_policy
 from course.records import RECORDS_ENV, load_line
@@ -377,6 +384,7 @@ class GuardedExecute(RecordsNotes, Execute):
         self._token_file = self._private / ".guard-token"
         self._records = self._private / channel.FILE_NAME
         self._key_made: dict[str, list[str]] = {}
+        self._visible: dict[str, int] = {}  # grade id -> records the visible tests make
         self._notebook_id = notebook_id
         self._key = self._load_key(notebook_id)
         self._prints = (
@@ -387,6 +395,8 @@ class GuardedExecute(RecordsNotes, Execute):
         self._kept: dict[str, dict] = {}
         self._reported: dict[str, list[dict]] = {}  # grade id -> the student's records
         self._failed: list[tuple[int, str]] = []  # (cell index, grade id) of failed tests
+        self._errors: dict[str, str] = {}  # grade id -> the error that stopped the cell
+        self._uses: dict[str, frozenset[str]] = {}  # grade id -> forbidden calls (refused)
         fd = os.open(self._token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="ascii") as f:
             f.write(self._token)
@@ -415,7 +425,7 @@ class GuardedExecute(RecordsNotes, Execute):
             cells = [c for c in self.nb.cells if c.cell_type == "code"]
             forbidden = evidence.forbidden_by_test(cells, [self._kind(c) for c in cells])
             path = key_path(Path(self.keys_dir), notebook_id)
-            write_key(path, notebook_id, self._key_made, forbidden)
+            write_key(path, notebook_id, self._key_made, forbidden, self._visible)
         if self.records_dir and not self.make_keys:
             student = info.get("student") or "student"
             path = Path(self.records_dir) / student / f"{notebook_id}.json"
@@ -589,16 +599,22 @@ class GuardedExecute(RecordsNotes, Execute):
         """Give the test cell the grader's verdict (an error output when it fails)."""
         grade_id = grade_id_of(cell) or ""
         if self.make_keys:
-            lines, refused = channel.read_lines(self._records)
+            lines, refused = channel.read_lines(self._records, marks=True)
             failed = any(o.get("output_type") == "error" for o in cell.outputs)
             if failed or refused:
                 raise KeyFailed(f"the solution fails its own test {grade_id}")
+            lines, visible = split_visible(lines)
             self._key_made[grade_id] = lines  # none: a test without course.checks
+            self._visible[grade_id] = visible
             return
         if grade_id in self._evidence.refused:
             ename, why = self._evidence.refused[grade_id]
             cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"]
             cell.outputs.append(_error_output(ename, why))
+            uses = sorted(evidence.canonical(self._evidence.used.get(grade_id, [])))
+            self._kept[grade_id] = {"lines": [], "passed": False, "uses": uses}
+            self._uses[grade_id] = frozenset(uses)
+            self._failed.append((index, grade_id))
             return
         lines, refused = channel.read_lines(self._records)
         records = [load_line(line, channel.MAX_BYTES) for line in lines]
@@ -618,6 +634,9 @@ class GuardedExecute(RecordsNotes, Execute):
         passed = verdict.passed and not errors
         self._kept[grade_id] = {"lines": lines, "passed": passed}
         self._reported[grade_id] = records
+        if errors:  # what stopped the cell: a mistake that stops it alike may be named
+            stopped = f"{errors[0].get('ename', '')}: {errors[0].get('evalue', '')}".strip()
+            self._kept[grade_id]["error"] = self._errors[grade_id] = stopped[:500]
         if not passed:
             self._failed.append((index, grade_id))
         if verdict.passed or (errors and not verdict.decisive):
@@ -629,9 +648,14 @@ class GuardedExecute(RecordsNotes, Execute):
         """Add the known mistake each failed test cell behaves like (judged on every test cell
         of its exercise: see autograde.verdicts.misconceptions) to its error output."""
         for index, grade_id in self._failed:
-            mistake = misconceptions.name_in_exercise(
-                grade_id, self._key, self._reported, self._prints
-            )
+            if grade_id in self._uses:
+                mistake = misconceptions.name_delegation(
+                    self._uses[grade_id], self._prints.get(grade_id, [])
+                )
+            else:
+                mistake = misconceptions.name_in_exercise(
+                    grade_id, self._key, self._reported, self._prints, self._errors
+                )
             if mistake is None:
                 continue
             cell = self.nb.cells[index]

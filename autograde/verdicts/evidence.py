@@ -64,6 +64,8 @@ class Evidence:
     instructor (``review``: what a person should read)."""
 
     refused: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: grade id of a refused test cell -> the forbidden names the student's cell uses
+    used: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
 
@@ -175,6 +177,18 @@ def _lookup(dotted: str) -> object | None:
                 return None
         return obj
     return None
+
+
+def canonical(names: list[str] | set[str]) -> frozenset[str]:
+    """What ``names`` stand for, whatever module they were reached through: each object's
+    own ``module.qualname`` (``numpy.tanh`` for ``np.tanh``), else the name as written."""
+    found = set()
+    for name in names:
+        obj = _lookup(name)
+        module = getattr(obj, "__module__", None) or type(obj).__module__  # a ufunc: numpy
+        qualname = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None)
+        found.add(f"{module}.{qualname}" if obj is not None and module and qualname else name)
+    return frozenset(found)
 
 
 def other_names(forbidden: set[str]) -> set[str]:
@@ -338,6 +352,8 @@ def scan(
                     "implement yourself (no credit for calling the reference or a framework "
                     "built-in)"
                 )
-                evidence.refused.setdefault(grade_id, ("ForbiddenCall", why))
+                if grade_id not in evidence.refused:
+                    evidence.refused[grade_id] = ("ForbiddenCall", why)
+                    evidence.used[grade_id] = hit
                 evidence.notes.append(f"{grade_id}: {why}")
     return evidence

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from course.records import NotData, load_line
+from course.records import HIDDEN_MARK, NotData, load_line
 
 KEYS_DIR = "keys"
-FORMAT = 2
+FORMAT = 3
 
 
 class KeyFailed(RuntimeError):
@@ -33,14 +33,47 @@ def key_path(keys_dir: Path, notebook: str) -> Path:
     return Path(keys_dir) / f"{notebook}.json"
 
 
+def split_visible(lines: list[str]) -> tuple[list[str], int]:
+    """The key's record lines of one test cell without :data:`course.records.HIDDEN_MARK`,
+    and how many of them its visible tests made (all, when it has no hidden tests)."""
+    kept, visible = [], None
+    for line in lines:
+        try:
+            is_mark = json.loads(line) == HIDDEN_MARK
+        except ValueError:
+            is_mark = False
+        if is_mark:
+            visible = len(kept) if visible is None else visible
+        else:
+            kept.append(line)
+    return kept, len(kept) if visible is None else visible
+
+
 def write_key(
-    path: Path, notebook: str, cells: dict[str, list[str]], forbidden: dict[str, list[str]]
+    path: Path,
+    notebook: str,
+    cells: dict[str, list[str]],
+    forbidden: dict[str, list[str]],
+    visible: dict[str, int] | None = None,
 ) -> None:
-    """Store the raw record lines of every test cell of ``notebook``, and every name of the
-    functions each test cell forbids (see :func:`autograde.verdicts.evidence.other_names`)."""
+    """Store the raw record lines of every test cell of ``notebook``, every name of the
+    functions each test cell forbids (see :func:`autograde.verdicts.evidence.other_names`),
+    and how many of each cell's records its visible tests make (the first ones)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"format": FORMAT, "notebook": notebook, "cells": cells, "forbidden": forbidden}
+    payload = {
+        "format": FORMAT,
+        "notebook": notebook,
+        "cells": cells,
+        "forbidden": forbidden,
+        "visible": visible or {g: len(lines) for g, lines in cells.items()},
+    }
     path.write_text(json.dumps(payload, indent=0), encoding="utf-8")
+
+
+def load_visible(path: Path) -> dict[str, int]:
+    """grade id -> how many of the key's first records that test cell's visible tests make."""
+    payload = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {g: int(n) for g, n in payload.get("visible", {}).items()}
 
 
 def load_forbidden(path: Path) -> dict[str, list[str]]:

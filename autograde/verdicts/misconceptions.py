@@ -14,6 +14,11 @@ student's records with each print of that cell, outside the kernel:
 - no *other* known mistake may fit as well: when the tests cannot tell two mistakes apart
   (``True`` where ``False`` was right, from either of two misreadings), neither is named.
 
+An answer that stops the test cell with an error before any check fails is named after a
+mistake that stops it with the same error (type and message) after the same agreeing checks;
+an answer the grader refuses for calling what the exercise forbids is named after a mistake
+that calls the same functions (whatever module it reached them through).
+
 Only then is the mistake named, with its hint. A right answer never fails, so it is never
 named; a wrong answer whose values differ from a print anywhere is not named after it. When
 nothing matches, the feedback says nothing more than the failed check.
@@ -25,6 +30,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from autograde.verdicts.judge import check_one
 from course import checks
@@ -40,6 +47,10 @@ class Print:
     hint: str
     records: list[dict]
     failed: bool = True
+    #: the error that stopped the test cell ("TypeName: message"), or ""
+    error: str = ""
+    #: the forbidden functions it calls (see :func:`autograde.verdicts.evidence.canonical`)
+    uses: frozenset[str] = frozenset()
 
 
 def prints_path(keys_dir: Path, notebook: str) -> Path:
@@ -47,7 +58,8 @@ def prints_path(keys_dir: Path, notebook: str) -> Path:
 
 
 def write_prints(path: Path, prints: dict[str, list[dict]]) -> None:
-    """``prints``: test grade id -> [{exercise, label, hint, lines}] (lines: raw records)."""
+    """``prints``: test grade id -> [{exercise, label, hint, lines, failed, error, uses}]
+    (lines: raw records)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"format": 1, "cells": prints}, indent=0), encoding="utf-8")
 
@@ -72,6 +84,8 @@ def load_prints(path: Path) -> dict[str, list[Print]]:
                     str(e.get("hint", "")),
                     records,
                     bool(e.get("failed", True)),
+                    str(e.get("error") or ""),
+                    frozenset(str(n) for n in e.get("uses") or []),
                 )
             )
     return found
@@ -92,10 +106,9 @@ def _same(key: dict, mine: dict, theirs: dict) -> bool:
     kind = key["check"]
     try:
         if kind == "close":
-            checks._close(
+            return _close_alike(
                 mine.get("actual"),
                 theirs.get("actual"),
-                key["what"],
                 key.get("rtol", 1e-5),
                 key.get("atol", 1e-8),
             )
@@ -121,6 +134,26 @@ def _same(key: dict, mine: dict, theirs: dict) -> bool:
     return True
 
 
+def _close_alike(mine: object, theirs: object, rtol: float, atol: float) -> bool:
+    """Whether two answers' values agree within a check's tolerances, NaN and infinity
+    included (two answers that overflow at the same places behave alike)."""
+    if isinstance(mine, list | tuple) or isinstance(theirs, list | tuple):
+        if not (isinstance(mine, list | tuple) and isinstance(theirs, list | tuple)):
+            return False
+        return len(mine) == len(theirs) and all(
+            _close_alike(a, b, rtol, atol) for a, b in zip(mine, theirs, strict=True)
+        )
+    try:
+        a = np.asarray(mine, dtype=float)
+        b = np.asarray(theirs, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if a.shape != b.shape:
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        return bool(np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=True).all())
+
+
 def first_failure(key: list[dict], got: list[dict]) -> tuple[str, str, int] | None:
     """The key's check where ``got`` first fails (None: it passes or never got there)."""
     mine = _index(got)
@@ -137,22 +170,35 @@ def first_failure(key: list[dict], got: list[dict]) -> tuple[str, str, int] | No
     return None
 
 
-def name(key: list[dict], got: list[dict], prints: list[Print]) -> list[Print]:
-    """The prints ``got`` (a failing answer's records) behaves like, in the order given."""
+def name(key: list[dict], got: list[dict], prints: list[Print], error: str = "") -> list[Print]:
+    """The prints ``got`` (a failing answer's records; ``error``: what stopped its test
+    cell, if anything) behaves like, in the order given."""
     where = first_failure(key, got)
-    if where is None:
+    if where is None and not error:
         return []
     keyed = _index(key)
     mine = _index(got)
     found = []
     for p in prints:
         theirs = _index(p.records)
-        if where not in theirs or not check_one(keyed[where], theirs[where]):
+        if where is None:  # stopped by an error before any check failed
+            if p.error != error or first_failure(key, p.records) is not None:
+                continue
+        elif where not in theirs or not check_one(keyed[where], theirs[where]):
             continue  # the mistake does not fail where this answer fails
+        if where is None and {k for k in mine if k in keyed} != {k for k in theirs if k in keyed}:
+            continue  # not stopped at the same point
         common = [k for k in keyed if k in mine and k in theirs]
         if all(_same(keyed[k], mine[k], theirs[k]) for k in common):
             found.append(p)
     return found
+
+
+def name_delegation(uses: frozenset[str], prints: list[Print]) -> Print | None:
+    """The one known mistake that calls what a refused answer calls (``uses``: canonical
+    names, none missing), or None when none or several different ones do."""
+    fitting = [p for p in prints if p.uses and p.uses <= uses]
+    return fitting[0] if len({p.label for p in fitting}) == 1 else None
 
 
 def _agrees(key: list[dict], got: list[dict], print_: Print) -> bool:
@@ -166,6 +212,7 @@ def name_in_exercise(
     keys: dict[str, list[dict]],
     reported: dict[str, list[dict]],
     prints: dict[str, list[Print]],
+    errors: dict[str, str] | None = None,
 ) -> Print | None:
     """The one known mistake the failed test cell ``grade_id`` behaves like, judged on every
     test cell of its exercise (``keys``, ``reported``: by test grade id), or None.
@@ -178,7 +225,13 @@ def name_in_exercise(
     from autograde.grading.results import split_test_id
 
     exercise = split_test_id(grade_id)[0]
-    candidates = name(keys.get(grade_id, []), reported.get(grade_id, []), prints.get(grade_id, []))
+    errors = errors or {}
+    candidates = name(
+        keys.get(grade_id, []),
+        reported.get(grade_id, []),
+        prints.get(grade_id, []),
+        errors.get(grade_id, ""),
+    )
     siblings = [g for g in keys if split_test_id(g)[0] == exercise and g != grade_id]
     fitting = []
     for p in candidates:

@@ -11,6 +11,7 @@ the key's copy too, so a record's label never depends on a name the student chos
 from __future__ import annotations
 
 import ast
+import re
 
 #: checker -> (position of the expected value or reference, position of ``what``,
 #: positions of the tolerances)
@@ -63,10 +64,25 @@ def _has_what(node: ast.Call, what_at: int) -> bool:
     return len(node.args) > what_at or any(kw.arg == "what" for kw in node.keywords)
 
 
+#: Where a test cell's hidden tests begin (nbgrader's marker line).
+_HIDDEN_BEGIN = re.compile(r"^([ \t]*)###\s*BEGIN HIDDEN TESTS", re.M)
+MARK_NAME = "_nn_course_mark_hidden"
+MARK_IMPORT = f"from course.records import mark_hidden as {MARK_NAME}"
+
+
 def for_kernel(source: str, withhold: bool = True) -> str:
-    """The test cell ``source`` as a kernel runs it (``withhold``: the student's kernel)."""
+    """The test cell ``source`` as a kernel runs it (``withhold``: the student's kernel).
+
+    The instructor's copy (``withhold=False``) also writes
+    :data:`course.records.HIDDEN_MARK` where its hidden tests begin, so the answer key knows
+    which of its records the visible tests make (what ``nn-course check`` can name)."""
+    marked = not withhold and _HIDDEN_BEGIN.search(source)
+    if marked:
+        source = _HIDDEN_BEGIN.sub(lambda m: f"{m[1]}{MARK_NAME}()\n{m[0]}", source, count=1)
     tree = ast.parse(source)
     tree = _Rewrite(withhold).visit(tree)
     ast.fix_missing_locations(tree)
     code = ast.unparse(tree)
-    return f"{IMPORT}\n{code}" if withhold else code
+    if withhold:
+        return f"{IMPORT}\n{code}"
+    return f"{MARK_IMPORT}\n{code}" if marked else code
