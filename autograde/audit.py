@@ -132,8 +132,14 @@ def _cell_scores(row) -> dict[str, tuple[float, float]]:
     return {c.grade_id: (float(c.score), float(c.max_score)) for c in row.cells}
 
 
-def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]], bool]:
+def judge(
+    trial: Trial, row, nb: dict, require_names: bool = False
+) -> tuple[dict[Variant, tuple[bool, str]], bool]:
     """Verdicts on a graded trial, and whether the batch can be trusted as a whole.
+
+    A wrong variant must lose points; named after another mistake it fails; with
+    ``require_names`` (the course's own variants, whose prints the grader keeps) it also fails
+    when the feedback does not name it as itself.
 
     A batch of several variants is untrusted when its notebook did not grade cleanly, or when
     an exercise it left alone lost points (the variants interacted after all).
@@ -172,6 +178,12 @@ def judge(trial: Trial, row, nb: dict) -> tuple[dict[Variant, tuple[bool, str]],
                         False,
                         f"points lost in {', '.join(lost)}, but the feedback "
                         f"names it {wrong_names}",
+                    )
+                elif require_names and v.label not in named:
+                    verdicts[v] = (
+                        False,
+                        f"points lost in {', '.join(lost)}, but the feedback does not name it "
+                        "(do the tests tell it apart from every other known mistake?)",
                     )
                 else:
                     said = NAMED if v.label in named else "not named"
@@ -253,6 +265,8 @@ def run_audit(
     checking the batching itself.
     """
     stems = stems or variant_stems(variants_dir)
+    # the grader keeps prints of the course's own variants only: those must all be named
+    require_names = Path(variants_dir).resolve() == VARIANTS_DIR.resolve()
     report = AuditReport([])
     notebooks: dict[str, dict] = {}
     first_round: list[Trial] = []
@@ -314,7 +328,7 @@ def run_audit(
     for i, trial in enumerate(first_round):
         if trial.stem in baseline_failed:
             continue  # nothing can be concluded from a notebook whose solution loses points
-        verdicts, trusted = judge(trial, rows[i], notebooks[trial.stem])
+        verdicts, trusted = judge(trial, rows[i], notebooks[trial.stem], require_names)
         alone = len(trial.variants) == 1
         for v, (ok, detail) in verdicts.items():
             if alone or (trusted and ok):
@@ -325,7 +339,7 @@ def run_audit(
         rows = _grade_trials(again, *args, label="alone")
         report.notebooks_graded += len(again)
         for i, trial in enumerate(again):
-            verdicts, _ = judge(trial, rows[i], notebooks[trial.stem])
+            verdicts, _ = judge(trial, rows[i], notebooks[trial.stem], require_names)
             for v, (ok, detail) in verdicts.items():
                 settled[v] = Verdict(v, ok, detail, True)
     order = [v for t in first_round for v in t.variants if v in settled]

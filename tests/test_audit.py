@@ -121,6 +121,19 @@ def test_judge_wrong_caught_only_by_its_own_tests(tiny):
     assert "quadruple_test" in verdicts[w_quad][1]
 
 
+def test_judge_requires_the_course_variants_to_be_named_as_themselves(tiny):
+    _, nb, variants = tiny
+    wrong = variants[0]
+    unnamed = _row(3, 5, {"double_test": (0, 2), "quadruple_test": (3, 3)})
+    assert judge(Trial(STEM, (wrong,)), unnamed, nb)[0][wrong][0]  # caught is enough here
+    ok, detail = judge(Trial(STEM, (wrong,)), unnamed, nb, require_names=True)[0][wrong]
+    assert not ok and "does not name it" in detail
+    named = _row(3, 5, {"double_test": (0, 2), "quadruple_test": (3, 3)})
+    named.cells[0].misconception = wrong.label
+    ok, detail = judge(Trial(STEM, (wrong,)), named, nb, require_names=True)[0][wrong]
+    assert ok and detail.endswith("named as itself")
+
+
 def test_judge_distrusts_a_batch_that_hurt_an_exercise_it_left_alone(tiny):
     _, nb, variants = tiny
     trial = Trial(STEM, (variants[0],))

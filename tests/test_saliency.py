@@ -378,6 +378,30 @@ def test_explorer_redraws_the_map_for_the_chosen_digit_class_and_method():
     assert model.training  # the widget never leaves the caller's model in eval mode
 
 
+def test_explorer_measures_the_map_on_show_against_a_known_region():
+    from course import faithfulness as faith
+    from course.gradcam import grad_cam
+    from course.widgets.saliency_explorer import DELETION_STEPS, SaliencyExplorer
+
+    model = sal.probe_model(in_channels=1, size=28, seed=2).eval()
+    x = torch.rand(3, 1, 28, 28, generator=torch.Generator().manual_seed(1))
+    region = torch.zeros(28, 28, dtype=torch.bool)
+    region[10:18, 10:18] = True
+    explorer = SaliencyExplorer(model, x, [0, 1, 2], baseline=0.0, mask=region)
+    explorer.target.value = 4
+    explorer.method.value = "Grad-CAM"
+    shown = torch.as_tensor(explorer.saliency)[None]
+    assert torch.allclose(shown, grad_cam(model, x[:1], 4), atol=1e-6)
+    want = faith.deletion_curve(model, x[:1], 4, shown, DELETION_STEPS, 0.0)[0]
+    np.testing.assert_allclose(explorer.deletion, want, rtol=1e-5, atol=1e-7)
+    assert f"deletion AUC <b>{explorer.deletion_auc:.2f}</b>" in explorer.caption.value
+    mass = float(faith.mass_inside(shown, region)[0])
+    assert f"holds <b>{mass:.0%}</b> of its mass" in explorer.caption.value
+    assert len(explorer.random_deletion) == DELETION_STEPS + 1
+    with pytest.raises(ValueError, match="mask must have the images' size"):
+        SaliencyExplorer(model, x, [0, 1, 2], mask=region[:5])
+
+
 # --------------------------------------------------------------------------- the notebook's known answers
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -91,3 +91,41 @@ def test_saliency_explorer_redraws_in_jupyterlab(tmp_path):
         assert "map for class 3" in moved["caption"]
         page.locator(".saliency-explorer").screenshot(path=str(screenshot))
     print(f"\nsaliency explorer screenshot: {screenshot}")
+
+
+def test_planted_explorer_outlines_the_patch_and_draws_the_deletion_curve(tmp_path):
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    cells = [
+        cell_index(nb, "course.setup()"),
+        cell_index(nb, "cnn.trained_model()"),
+        cell_index(nb, "planted.planted_model(device=device)"),
+        cell_index(nb, "SaliencyExplorer(planted_model"),
+    ]
+    screenshot = tmp_path / "planted_explorer.png"
+
+    with notebook_in_lab(tmp_path, NOTEBOOK) as page:
+        for index in cells:
+            run_cell(page, index)
+        first = _wait_for(
+            page,
+            lambda s: s["src"] and s["width"] > 0 and "outlined region" in s["caption"],
+            "the planted explorer did not render (expected a picture and the patch's measures)",
+            timeout=240,
+        )
+        assert "deletion AUC" in first["caption"] and "a random map" in first["caption"]
+        page.locator(".saliency-explorer").scroll_into_view_if_needed()
+        page.locator(".saliency-explorer-target select").select_option(label="3")
+        page.locator(".saliency-explorer-method select").select_option(label="Grad-CAM")
+        cam = _wait_for(
+            page,
+            lambda s: (
+                "Grad-CAM" in s["caption"]
+                and "map for class 3" in s["caption"]
+                and s["src"] != first["src"]
+            ),
+            "after choosing class 3 and Grad-CAM the caption should name both and the picture"
+            " should change",
+        )
+        assert "outlined region" in cam["caption"]
+        page.locator(".saliency-explorer").screenshot(path=str(screenshot))
+    print(f"\nplanted explorer screenshot: {screenshot}")

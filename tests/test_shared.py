@@ -10,6 +10,7 @@ import pytest
 
 from autograde.grading.shared import FAST_MODEL, SharedFilesChanged, build_shared, verify_shared
 from autograde.hardening.sandbox import MODELS_ENV
+from course import planted
 
 
 def test_notebooks_that_need_no_model_get_none(tmp_path):
@@ -22,7 +23,7 @@ def test_notebooks_that_need_no_model_get_none(tmp_path):
 def shared(tmp_path_factory):
     folder = tmp_path_factory.mktemp("template") / "shared"
     hashes = build_shared(folder, ["01_neurons", "06_saliency"])
-    assert list(hashes) == [FAST_MODEL]
+    assert sorted(hashes) == sorted([FAST_MODEL, planted.MODEL_FILE])  # nb06's two models
     return folder
 
 
@@ -50,7 +51,8 @@ def test_a_kernel_loads_the_shared_model_instead_of_training(shared, monkeypatch
     monkeypatch.setattr(cnn, "fit", lambda *a, **k: pytest.fail("trained again"))
     model = cnn.trained_model(fast=True, device="cpu")
     assert model.meta["is_sample"] and not model.training
-    assert sorted(os.listdir(shared)) == ["manifest.json", FAST_MODEL]
+    assert planted.planted_model(device="cpu").meta["data"] == "planted sample"
+    assert sorted(os.listdir(shared)) == sorted(["manifest.json", FAST_MODEL, planted.MODEL_FILE])
 
 
 def test_grading_points_kernels_at_the_shared_model_only_while_it_grades(shared, monkeypatch):

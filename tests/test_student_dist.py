@@ -57,13 +57,16 @@ def test_the_archive_installs_and_its_commands_run(archive, tmp_path):
     env["PYTHONPATH"] = str(target)
     code = (
         "import autograde, course; from autograde.commands.lab import released_notebooks; "
-        "print(autograde.__file__); print(released_notebooks())"
+        "from autograde.verdicts.visible import Namer; "
+        "print(autograde.__file__); print(released_notebooks()); "
+        "print(all(Namer.shipped(s) is not None for s in ('01_neurons', '04_convolution')))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path
     )
     assert proc.returncode == 0, proc.stderr
-    package, notebooks = proc.stdout.split()
+    package, notebooks, names_mistakes = proc.stdout.split()
+    assert names_mistakes == "True"  # nn-course check can name known mistakes
     assert package.startswith(str(target)) and notebooks == str(target / "course" / "notebooks")
     help_text = subprocess.run(
         [sys.executable, "-m", "autograde.cli", "--help"],

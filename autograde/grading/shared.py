@@ -1,7 +1,8 @@
 """What a notebook needs that does not depend on the student: built once per class.
 
-Notebook 06 explains a trained CNN (``cnn.trained_model()``). Without help every grading
-kernel trains that model again, the same for every student. :func:`build_shared` trains it
+Notebook 06 explains a trained CNN (``cnn.trained_model()``) and one trained on planted data
+(``planted.planted_model()``). Without help every grading kernel trains those models again,
+the same for every student. :func:`build_shared` trains it
 once, into the template course folder's ``shared/`` (shipped with the template to Dask
 workers too), and records each file's SHA-256 in ``shared/manifest.json``; the worker checks
 them (:func:`verify_shared`) before a student's kernels start, and the kernels get the folder
@@ -29,11 +30,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _needs_model(stems: list[str], solutions: Path) -> bool:
+def _calls(stems: list[str], solutions: Path, call: str) -> bool:
+    """Whether a code cell of one of ``stems`` calls ``call`` (e.g. ``cnn.trained_model(``)."""
     for stem in stems:
         nb = json.loads((solutions / f"{stem}.ipynb").read_text(encoding="utf-8"))
         for cell in nb["cells"]:
-            if cell["cell_type"] == "code" and "cnn.trained_model(" in "".join(cell["source"]):
+            if cell["cell_type"] == "code" and call in "".join(cell["source"]):
                 return True
     return False
 
@@ -41,10 +43,14 @@ def _needs_model(stems: list[str], solutions: Path) -> bool:
 def build_shared(folder: Path, stems: list[str], solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
     """Build what ``stems`` need into ``folder``; returns file name -> SHA-256."""
     folder.mkdir(parents=True, exist_ok=True)
-    if _needs_model(stems, solutions):
+    if _calls(stems, solutions, "cnn.trained_model("):
         from course import cnn
 
         cnn.trained_model(folder / FAST_MODEL, device="cpu", fast=True, progress=False)
+    if _calls(stems, solutions, "planted.planted_model("):
+        from course import planted
+
+        planted.planted_model(folder / planted.MODEL_FILE, device="cpu")
     hashes = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
     (folder / MANIFEST).write_text(json.dumps(hashes, indent=1), encoding="utf-8")
     return hashes

@@ -61,7 +61,7 @@ def _student_pyproject(pyproject: str) -> str:
     )
     text = re.sub(
         r"\[tool\.setuptools\.package-data\].*?(?=\n\[)",
-        '[tool.setuptools.package-data]\ncourse = ["data/*.npz", "data/*.md", "notebooks/*.ipynb"]\n'
+        '[tool.setuptools.package-data]\ncourse = ["data/*.npz", "data/*.md", "data/mistakes/*.json", "notebooks/*.ipynb"]\n'
         'autograde = ["*.py"]\n',
         text,
         flags=re.S,

@@ -290,6 +290,407 @@ edge_map_passes = False
 why_rho_stays_positive = "A"
 """,
     },
+    "planted_scores": {
+        "no absolute value (a negative peak is ignored)": """
+def pointing_game(maps, mask):
+    maps = torch.as_tensor(maps)
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    top = maps.flatten(1).argmax(dim=1)
+    return mask.flatten(1).gather(1, top[:, None])[:, 0]
+
+
+def mass_inside(maps, mask):
+    maps = torch.as_tensor(maps).double()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    total = maps.flatten(1).sum(dim=1)
+    inside = (maps * mask).flatten(1).sum(dim=1)
+    return torch.where(total != 0, inside / total, torch.zeros_like(total))
+""",
+        "pointing at the smallest value (argmin)": """
+def pointing_game(maps, mask):
+    maps = torch.as_tensor(maps).abs()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    top = maps.flatten(1).argmin(dim=1)
+    return mask.flatten(1).gather(1, top[:, None])[:, 0]
+
+
+def mass_inside(maps, mask):
+    maps = torch.as_tensor(maps).abs().double()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    total = maps.flatten(1).sum(dim=1)
+    inside = (maps * mask).flatten(1).sum(dim=1)
+    return torch.where(total > 0, inside / total.clamp_min(1e-300), torch.zeros_like(total))
+""",
+        "mass divided by the mask's area, not by the map's mass": """
+def pointing_game(maps, mask):
+    maps = torch.as_tensor(maps).abs()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    top = maps.flatten(1).argmax(dim=1)
+    return mask.flatten(1).gather(1, top[:, None])[:, 0]
+
+
+def mass_inside(maps, mask):
+    maps = torch.as_tensor(maps).abs().double()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    inside = (maps * mask).flatten(1).sum(dim=1)
+    return inside / mask.flatten(1).sum(dim=1)
+""",
+        "any tied peak inside counts as a hit": """
+def pointing_game(maps, mask):
+    maps = torch.as_tensor(maps).abs()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    top = maps.flatten(1).amax(dim=1)[:, None, None]
+    return ((maps == top) & mask).flatten(1).any(dim=1)
+
+
+def mass_inside(maps, mask):
+    maps = torch.as_tensor(maps).abs().double()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    total = maps.flatten(1).sum(dim=1)
+    inside = (maps * mask).flatten(1).sum(dim=1)
+    return torch.where(total > 0, inside / total.clamp_min(1e-300), torch.zeros_like(total))
+""",
+        "a zero map divides by zero (NaN)": """
+def pointing_game(maps, mask):
+    maps = torch.as_tensor(maps).abs()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    top = maps.flatten(1).argmax(dim=1)
+    return mask.flatten(1).gather(1, top[:, None])[:, 0]
+
+
+def mass_inside(maps, mask):
+    maps = torch.as_tensor(maps).abs().double()
+    mask = torch.as_tensor(mask, device=maps.device).expand(maps.shape)
+    return (maps * mask).flatten(1).sum(dim=1) / maps.flatten(1).sum(dim=1)
+""",
+        "only calls the reference": """
+from course import faithfulness as _faith
+
+
+def pointing_game(maps, mask):
+    return _faith.pointing_game(maps, mask)
+
+
+def mass_inside(maps, mask):
+    return _faith.mass_inside(maps, mask)
+""",
+    },
+    "deletion": {
+        "pixels removed from the least important up (ascending order)": """
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    n, c, h, w = x.shape
+    order = torch.sort(maps.reshape(n, -1), dim=1, stable=True).indices
+    was_training = model.training
+    model.eval()
+    points = []
+    try:
+        with torch.no_grad():
+            for k in range(steps + 1):
+                removed = torch.zeros(n, h * w, dtype=torch.bool, device=x.device)
+                removed.scatter_(1, order[:, : round(k * h * w / steps)], True)
+                frame = torch.where(removed.view(n, 1, h, w), torch.full_like(x, baseline), x)
+                t = torch.as_tensor(target, device=x.device).expand(n)
+                points.append(model(frame).softmax(dim=1)[torch.arange(n), t])
+    finally:
+        model.train(was_training)
+    return torch.stack(points, dim=1)
+
+
+def curve_auc(curves):
+    curves = torch.as_tensor(curves, dtype=torch.float64)
+    return (curves.sum(dim=1) - (curves[:, 0] + curves[:, -1]) / 2) / (curves.shape[1] - 1)
+""",
+        "the logit instead of the probability": """
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    n, c, h, w = x.shape
+    order = torch.sort(maps.reshape(n, -1), dim=1, descending=True, stable=True).indices
+    was_training = model.training
+    model.eval()
+    points = []
+    try:
+        with torch.no_grad():
+            for k in range(steps + 1):
+                removed = torch.zeros(n, h * w, dtype=torch.bool, device=x.device)
+                removed.scatter_(1, order[:, : round(k * h * w / steps)], True)
+                frame = torch.where(removed.view(n, 1, h, w), torch.full_like(x, baseline), x)
+                t = torch.as_tensor(target, device=x.device).expand(n)
+                points.append(model(frame)[torch.arange(n), t])
+    finally:
+        model.train(was_training)
+    return torch.stack(points, dim=1)
+
+
+def curve_auc(curves):
+    curves = torch.as_tensor(curves, dtype=torch.float64)
+    return (curves.sum(dim=1) - (curves[:, 0] + curves[:, -1]) / 2) / (curves.shape[1] - 1)
+""",
+        "only the first channel of a pixel removed": """
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    n, c, h, w = x.shape
+    order = torch.sort(maps.reshape(n, -1), dim=1, descending=True, stable=True).indices
+    was_training = model.training
+    model.eval()
+    points = []
+    try:
+        with torch.no_grad():
+            for k in range(steps + 1):
+                removed = torch.zeros(n, h * w, dtype=torch.bool, device=x.device)
+                removed.scatter_(1, order[:, : round(k * h * w / steps)], True)
+                frame = x.clone()
+                frame[:, 0][removed.view(n, h, w)] = baseline
+                t = torch.as_tensor(target, device=x.device).expand(n)
+                points.append(model(frame).softmax(dim=1)[torch.arange(n), t])
+    finally:
+        model.train(was_training)
+    return torch.stack(points, dim=1)
+
+
+def curve_auc(curves):
+    curves = torch.as_tensor(curves, dtype=torch.float64)
+    return (curves.sum(dim=1) - (curves[:, 0] + curves[:, -1]) / 2) / (curves.shape[1] - 1)
+""",
+        "k pixels at step k (not k/steps of them)": """
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    n, c, h, w = x.shape
+    order = torch.sort(maps.reshape(n, -1), dim=1, descending=True, stable=True).indices
+    was_training = model.training
+    model.eval()
+    points = []
+    try:
+        with torch.no_grad():
+            for k in range(steps + 1):
+                removed = torch.zeros(n, h * w, dtype=torch.bool, device=x.device)
+                removed.scatter_(1, order[:, :k], True)
+                frame = torch.where(removed.view(n, 1, h, w), torch.full_like(x, baseline), x)
+                t = torch.as_tensor(target, device=x.device).expand(n)
+                points.append(model(frame).softmax(dim=1)[torch.arange(n), t])
+    finally:
+        model.train(was_training)
+    return torch.stack(points, dim=1)
+
+
+def curve_auc(curves):
+    curves = torch.as_tensor(curves, dtype=torch.float64)
+    return (curves.sum(dim=1) - (curves[:, 0] + curves[:, -1]) / 2) / (curves.shape[1] - 1)
+""",
+        "model left in training mode (dropout on while measuring)": """
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    n, c, h, w = x.shape
+    order = torch.sort(maps.reshape(n, -1), dim=1, descending=True, stable=True).indices
+    points = []
+    with torch.no_grad():
+        for k in range(steps + 1):
+            removed = torch.zeros(n, h * w, dtype=torch.bool, device=x.device)
+            removed.scatter_(1, order[:, : round(k * h * w / steps)], True)
+            frame = torch.where(removed.view(n, 1, h, w), torch.full_like(x, baseline), x)
+            t = torch.as_tensor(target, device=x.device).expand(n)
+            points.append(model(frame).softmax(dim=1)[torch.arange(n), t])
+    return torch.stack(points, dim=1)
+
+
+def curve_auc(curves):
+    curves = torch.as_tensor(curves, dtype=torch.float64)
+    return (curves.sum(dim=1) - (curves[:, 0] + curves[:, -1]) / 2) / (curves.shape[1] - 1)
+""",
+        "area as the mean of the points (not the trapezoid rule)": """
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    n, c, h, w = x.shape
+    order = torch.sort(maps.reshape(n, -1), dim=1, descending=True, stable=True).indices
+    was_training = model.training
+    model.eval()
+    points = []
+    try:
+        with torch.no_grad():
+            for k in range(steps + 1):
+                removed = torch.zeros(n, h * w, dtype=torch.bool, device=x.device)
+                removed.scatter_(1, order[:, : round(k * h * w / steps)], True)
+                frame = torch.where(removed.view(n, 1, h, w), torch.full_like(x, baseline), x)
+                t = torch.as_tensor(target, device=x.device).expand(n)
+                points.append(model(frame).softmax(dim=1)[torch.arange(n), t])
+    finally:
+        model.train(was_training)
+    return torch.stack(points, dim=1)
+
+
+def curve_auc(curves):
+    return torch.as_tensor(curves, dtype=torch.float64).mean(dim=1)
+""",
+        "only calls the reference": """
+from course import faithfulness as _faith
+
+
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    return _faith.deletion_curve(model, x, target, maps, steps, baseline)
+
+
+def curve_auc(curves):
+    return _faith.curve_auc(curves)
+""",
+    },
+    "grad_cam": {
+        "no ReLU (negative evidence kept)": """
+def grad_cam(model, x, target):
+    seen = []
+    handle = model.conv2.register_forward_hook(lambda module, inputs, output: seen.append(output))
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.enable_grad():
+            logits = model(x.detach())
+            t = torch.as_tensor(target, device=x.device).expand(len(x))
+            (grads,) = torch.autograd.grad(logits[torch.arange(len(x)), t].sum(), seen[0])
+    finally:
+        handle.remove()
+        model.train(was_training)
+    cam = (grads.mean(dim=(2, 3), keepdim=True) * seen[0].detach()).sum(dim=1, keepdim=True)
+    return torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
+""",
+        "weights summed over the map instead of averaged": """
+def grad_cam(model, x, target):
+    seen = []
+    handle = model.conv2.register_forward_hook(lambda module, inputs, output: seen.append(output))
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.enable_grad():
+            logits = model(x.detach())
+            t = torch.as_tensor(target, device=x.device).expand(len(x))
+            (grads,) = torch.autograd.grad(logits[torch.arange(len(x)), t].sum(), seen[0])
+    finally:
+        handle.remove()
+        model.train(was_training)
+    cam = torch.relu((grads.sum(dim=(2, 3), keepdim=True) * seen[0].detach()).sum(dim=1, keepdim=True))
+    return torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
+""",
+        "gradient times activation per pixel (no pooled weights)": """
+def grad_cam(model, x, target):
+    seen = []
+    handle = model.conv2.register_forward_hook(lambda module, inputs, output: seen.append(output))
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.enable_grad():
+            logits = model(x.detach())
+            t = torch.as_tensor(target, device=x.device).expand(len(x))
+            (grads,) = torch.autograd.grad(logits[torch.arange(len(x)), t].sum(), seen[0])
+    finally:
+        handle.remove()
+        model.train(was_training)
+    cam = torch.relu((grads * seen[0].detach()).sum(dim=1, keepdim=True))
+    return torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
+""",
+        "nearest-neighbour upsampling": """
+def grad_cam(model, x, target):
+    seen = []
+    handle = model.conv2.register_forward_hook(lambda module, inputs, output: seen.append(output))
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.enable_grad():
+            logits = model(x.detach())
+            t = torch.as_tensor(target, device=x.device).expand(len(x))
+            (grads,) = torch.autograd.grad(logits[torch.arange(len(x)), t].sum(), seen[0])
+    finally:
+        handle.remove()
+        model.train(was_training)
+    cam = torch.relu((grads.mean(dim=(2, 3), keepdim=True) * seen[0].detach()).sum(dim=1, keepdim=True))
+    return torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode="nearest")[:, 0]
+""",
+        "the hook is never removed": """
+def grad_cam(model, x, target):
+    seen = []
+    model.conv2.register_forward_hook(lambda module, inputs, output: seen.append(output))
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.enable_grad():
+            logits = model(x.detach())
+            t = torch.as_tensor(target, device=x.device).expand(len(x))
+            (grads,) = torch.autograd.grad(logits[torch.arange(len(x)), t].sum(), seen[-1])
+    finally:
+        model.train(was_training)
+    cam = torch.relu((grads.mean(dim=(2, 3), keepdim=True) * seen[-1].detach()).sum(dim=1, keepdim=True))
+    return torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
+""",
+        "only calls the reference": """
+from course import gradcam as _gradcam
+
+
+def grad_cam(model, x, target):
+    return _gradcam.grad_cam(model, x, target)
+""",
+    },
+    "absorb_shift": {
+        "bias shifted the wrong way (b + s sum W)": """
+import copy
+
+
+def absorb_shift(model, shift):
+    shifted = copy.deepcopy(model)
+    with torch.no_grad():
+        shifted.conv1.bias += shift * shifted.conv1.weight.sum(dim=(1, 2, 3))
+    return shifted
+""",
+        "the original network changed (no copy)": """
+def absorb_shift(model, shift):
+    with torch.no_grad():
+        model.conv1.bias -= shift * model.conv1.weight.sum(dim=(1, 2, 3))
+    return model
+""",
+        "only the first input channel's weights summed": """
+import copy
+
+
+def absorb_shift(model, shift):
+    shifted = copy.deepcopy(model)
+    with torch.no_grad():
+        shifted.conv1.bias -= shift * shifted.conv1.weight[:, 0].sum(dim=(1, 2))
+    return shifted
+""",
+        "the shift subtracted from the bias as it is (b - s)": """
+import copy
+
+
+def absorb_shift(model, shift):
+    shifted = copy.deepcopy(model)
+    with torch.no_grad():
+        shifted.conv1.bias -= shift
+    return shifted
+""",
+        "only calls the reference": """
+from course import invariance as _invariance
+
+
+def absorb_shift(model, shift):
+    return _invariance.absorb_shift(model, shift)
+""",
+    },
+    "invariance_questions": {
+        "the vanilla gradient thought to change": """
+vanilla_invariant = False
+grad_times_input_invariant = False
+ig_black_baseline_invariant = False
+ig_shifted_baseline_invariant = True
+""",
+        "gradient x input thought invariant": """
+vanilla_invariant = True
+grad_times_input_invariant = True
+ig_black_baseline_invariant = False
+ig_shifted_baseline_invariant = True
+""",
+        "integrated gradients thought invariant whatever the baseline": """
+vanilla_invariant = True
+grad_times_input_invariant = False
+ig_black_baseline_invariant = True
+ig_shifted_baseline_invariant = True
+""",
+        "no method thought invariant": """
+vanilla_invariant = False
+grad_times_input_invariant = False
+ig_black_baseline_invariant = False
+ig_shifted_baseline_invariant = False
+""",
+    },
 }
 
 RIGHT = {
@@ -448,6 +849,99 @@ edge_map_passes = not (1.0 == 1.0)
 why_rho_stays_positive = "b".upper()
 """,
     },
+    "planted_scores": {
+        "NumPy throughout": """
+def pointing_game(maps, mask):
+    m = np.abs(np.asarray(maps.detach().cpu() if torch.is_tensor(maps) else maps, dtype=float))
+    k = np.broadcast_to(np.asarray(mask.cpu() if torch.is_tensor(mask) else mask, dtype=bool), m.shape)
+    flat = m.reshape(len(m), -1).argmax(axis=1)
+    return torch.as_tensor(k.reshape(len(m), -1)[np.arange(len(m)), flat])
+
+
+def mass_inside(maps, mask):
+    m = np.abs(np.asarray(maps.detach().cpu() if torch.is_tensor(maps) else maps, dtype=float))
+    k = np.broadcast_to(np.asarray(mask.cpu() if torch.is_tensor(mask) else mask, dtype=bool), m.shape)
+    total = m.reshape(len(m), -1).sum(axis=1)
+    inside = (m * k).reshape(len(m), -1).sum(axis=1)
+    return torch.as_tensor(np.divide(inside, total, out=np.zeros_like(total), where=total > 0))
+""",
+    },
+    "deletion": {
+        "one batch of every frame, cumulative sum for the area": """
+def deletion_curve(model, x, target, maps, steps=28, baseline=0.0):
+    n, c, h, w = x.shape
+    order = maps.reshape(n, -1).argsort(dim=1, descending=True, stable=True)
+    rank = torch.empty_like(order)
+    rank.scatter_(1, order, torch.arange(h * w, device=x.device).expand(n, -1))
+    counts = torch.tensor([round(k * h * w / steps) for k in range(steps + 1)], device=x.device)
+    gone = rank.view(n, 1, 1, h, w) < counts.view(1, -1, 1, 1, 1)
+    frames = torch.where(gone, torch.tensor(float(baseline), device=x.device), x[:, None])
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            probs = model(frames.reshape(-1, c, h, w)).softmax(dim=1).view(n, steps + 1, -1)
+    finally:
+        model.train(was_training)
+    t = torch.as_tensor(target, device=x.device).expand(n)
+    return probs[torch.arange(n), :, t]
+
+
+def curve_auc(curves):
+    c = np.asarray(curves, dtype=float)
+    widths = np.full(c.shape[1] - 1, 1.0 / (c.shape[1] - 1))
+    return torch.as_tensor(((c[:, 1:] + c[:, :-1]) / 2 * widths).sum(axis=1))
+""",
+    },
+    "grad_cam": {
+        "backward on a leaf input, gradients kept by a tensor hook": """
+def grad_cam(model, x, target):
+    store = {}
+
+    def keep(module, inputs, output):
+        store["a"] = output
+        output.register_hook(lambda g: store.__setitem__("g", g))
+
+    handle = model.conv2.register_forward_hook(keep)
+    was_training = model.training
+    model.eval()
+    try:
+        inputs = x.detach().clone().requires_grad_(True)
+        logits = model(inputs)
+        t = torch.as_tensor(target, device=x.device).expand(len(x))
+        torch.autograd.grad(logits.gather(1, t[:, None]).sum(), inputs)
+    finally:
+        handle.remove()
+        model.train(was_training)
+    alpha = store["g"].mean(dim=(2, 3))
+    cam = torch.einsum("nk,nkhw->nhw", alpha, store["a"].detach()).clamp_min(0)
+    return torch.nn.functional.interpolate(cam[:, None], size=(28, 28), mode="bilinear", align_corners=False)[:, 0]
+""",
+    },
+    "absorb_shift": {
+        "one output channel at a time, via the state dict": """
+import copy
+
+
+def absorb_shift(model, shift):
+    shifted = copy.deepcopy(model)
+    state = shifted.state_dict()
+    weight, bias = state["conv1.weight"], state["conv1.bias"].clone()
+    for k in range(weight.shape[0]):
+        bias[k] = bias[k] - shift * weight[k].sum()
+    state["conv1.bias"] = bias
+    shifted.load_state_dict(state)
+    return shifted
+""",
+    },
+    "invariance_questions": {
+        "NumPy booleans": """
+vanilla_invariant = np.bool_(True)
+grad_times_input_invariant = np.bool_(False)
+ig_black_baseline_invariant = np.bool_(False)
+ig_shifted_baseline_invariant = np.bool_(True)
+""",
+    },
 }
 
 #: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
@@ -496,5 +990,43 @@ HINTS = {
         "the vanilla map judged unchanged": "Compare the maps before and after randomising the weights: does the vanilla map's structure survive?",
         "the edge map judged to pass": "An edge detector ignores the model, so it cannot change when the model is randomised: that is exactly the failure the test catches.",
         "rho explained by the network still knowing the digits": "After randomisation the network knows nothing; a high correlation then comes from the input itself, not from the model.",
+    },
+    "planted_scores": {
+        "no absolute value (a negative peak is ignored)": "A large negative attribution is as large as a positive one: take |M| before looking for the peak and before adding up the mass.",
+        "pointing at the smallest value (argmin)": "The pointing game asks where the map's largest value lies, not its smallest.",
+        "mass divided by the mask's area, not by the map's mass": "The mass inside is a share of the map's own total |M|, so it lies in [0, 1] whatever the size of the region.",
+        "any tied peak inside counts as a hit": "Among tied peaks only one can be the answer: the first in row-major order, what argmax of the flattened map returns.",
+        "a zero map divides by zero (NaN)": "A map that is zero everywhere has no mass to share: return 0 for it instead of dividing 0 by 0.",
+        "only calls the reference": "The exercise is to write the two measures yourself; course.faithfulness is there to check your numbers, not to be called.",
+    },
+    "deletion": {
+        "pixels removed from the least important up (ascending order)": "Deletion removes the pixels the map ranks most important first: sort from the largest value down.",
+        "the logit instead of the probability": "The curve follows the soft-max probability of the class (between 0 and 1), not the raw score.",
+        "only the first channel of a pixel removed": "A pixel is removed in every channel at once: the mask is (N, 1, H, W) and broadcasts over the channels.",
+        "k pixels at step k (not k/steps of them)": "Step k of `steps` removes round(k * H * W / steps) pixels, so the last point has every pixel removed.",
+        "model left in training mode (dropout on while measuring)": "Measure in evaluation mode (model.eval()) and give the model its mode back afterwards; dropout changes the scores.",
+        "area as the mean of the points (not the trapezoid rule)": "The trapezoid rule weighs the two end points by one half: (c_0/2 + c_1 + ... + c_{K-1}/2) / (K - 1).",
+        "only calls the reference": "The exercise is to write the curve and its area yourself; course.faithfulness is there to check your numbers, not to be called.",
+    },
+    "grad_cam": {
+        "no ReLU (negative evidence kept)": "Grad-CAM keeps only the positive part of the weighted sum (a ReLU): it shows evidence for the class, not against it.",
+        "weights summed over the map instead of averaged": "Each feature map's weight is the mean of its gradient over the h x w positions, not the sum.",
+        "gradient times activation per pixel (no pooled weights)": "Pool the gradient into one weight per feature map first (mean over positions), then weight the whole map by it.",
+        "nearest-neighbour upsampling": "Upsample the CAM bilinearly (mode='bilinear', align_corners=False), not by repeating cells.",
+        "the hook is never removed": "Keep the handle that register_forward_hook returns and call handle.remove(): hooks left behind run on every later forward pass.",
+        "only calls the reference": "The exercise is to write Grad-CAM yourself; course.gradcam and Captum are there to check your map, not to be called.",
+    },
+    "absorb_shift": {
+        "bias shifted the wrong way (b + s sum W)": "W * (x + s) adds s sum W to the pre-activation; the bias must take it away again: b' = b - s sum W.",
+        "the original network changed (no copy)": "Change a copy (copy.deepcopy(model)): the caller still needs the original network to compare with.",
+        "only the first input channel's weights summed": "A constant shift reaches every input channel: sum each output channel's weights over all its input channels and its kernel.",
+        "the shift subtracted from the bias as it is (b - s)": "The shift is multiplied by every weight it meets: the bias absorbs s times the sum of the output channel's weights, not s.",
+        "only calls the reference": "The exercise is to absorb the shift yourself; course.invariance is there to check your network, not to be called.",
+    },
+    "invariance_questions": {
+        "the vanilla gradient thought to change": "The two networks are the same function up to the input's origin, and a gradient only sees the function: it cannot change.",
+        "gradient x input thought invariant": "Gradient x input multiplies by x itself: move the origin of x and the product changes although the network does not.",
+        "integrated gradients thought invariant whatever the baseline": "Integrated gradients walk from the baseline to x; a baseline that stays put while the inputs move describes another path.",
+        "no method thought invariant": "Look at the table of largest changes: some methods do not change at all (up to rounding) when the shift is absorbed.",
     },
 }

@@ -171,3 +171,48 @@ def sanity_check_maps(result: SanityCheckResult, image: int = 0) -> Figure:
     ):
         show_map(ax, maps[image], f"{name}\nrho={rho:.2f}")
     return fig
+
+
+def faithfulness_bars(scores: Mapping[str, Mapping[str, float]]) -> Figure:
+    """One panel per measure, one bar per method: ``scores[method][measure]`` (e.g. pointing
+    game, mass on the patch, deletion AUC). The value is written on each bar."""
+    methods = list(scores)
+    measures = list(next(iter(scores.values()))) if scores else []
+    fig = Figure(figsize=(3.2 * max(1, len(measures)), 2.9), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, max(1, len(measures)), squeeze=False)[0])
+    for ax, measure in zip(axes, measures, strict=False):
+        values = [float(scores[m][measure]) for m in methods]
+        bars = ax.bar(range(len(methods)), values, color="tab:blue")
+        for bar, v in zip(bars, values, strict=True):
+            ax.annotate(
+                f"{v:.2f}",
+                (bar.get_x() + bar.get_width() / 2, v),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+        ax.set_xticks(range(len(methods)), methods, rotation=30, ha="right", fontsize=8)
+        ax.set_title(measure, fontsize=9)
+        ax.set_ylim(0, max(1.0, max(values) * 1.15))
+    return fig
+
+
+def deletion_plot(
+    curves: Mapping[str, np.ndarray | torch.Tensor], ax: Axes | None = None, what: str = "deletion"
+) -> Figure:
+    """The mean ``what`` curve of each method, ``curves[method]: (N, K)``, over the fraction
+    of pixels removed (or inserted), with its area under the curve in the legend."""
+    fig = ax.figure if ax is not None else Figure(figsize=(5.5, 3.4), layout="constrained")
+    ax = ax if ax is not None else fig.subplots()
+    for name, value in curves.items():
+        values = np.asarray(torch.as_tensor(value).detach().cpu(), dtype=float)
+        mean = values.mean(axis=0)
+        fractions = np.linspace(0.0, 1.0, len(mean))
+        area = float(torch.trapezoid(torch.as_tensor(mean), torch.as_tensor(fractions)))
+        ax.plot(fractions, mean, label=f"{name} (AUC {area:.2f})")
+    ax.set_xlabel("fraction of pixels " + ("removed" if what == "deletion" else "inserted"))
+    ax.set_ylabel("probability of the class")
+    ax.set_ylim(0, 1.02)
+    ax.legend(fontsize=8)
+    ax.set_title(f"{what} curves (mean over digits)", fontsize=9)
+    return fig
