@@ -250,3 +250,34 @@ def test_the_check_gets_the_visible_records_only_and_names_from_them(tmp_path):
     right = {"f_test": [close("visible a", 1.0), close("visible b", 2.0)]}
     assert namer.name("f_test", right, {}) is None
     assert namer.name("g_test", right, {}) is None
+
+
+@pytest.mark.slow
+def test_mistakes_written_apart_from_the_variants_are_caught_and_never_misnamed():
+    """tests/other_mistakes: wrong answers coded unlike the variants, graded through the real
+    pipeline. Each must lose points and none may get a wrong name (a "novel:" one no name at
+    all); how many known misconceptions get their name is measured and printed."""
+    from pathlib import Path
+
+    from autograde.audit import run_audit
+
+    other = Path(__file__).resolve().parent / "other_mistakes"
+    report = run_audit(variants_dir=other, workers=2, progress=False)
+    assert not report.problems, report.problems
+    wrong = [v for v in report.verdicts if v.variant.kind == "wrong"]
+    assert len(wrong) == sum(
+        len(a) for s in variants.variant_stems(other) for a in variants.load(s, other)[0].values()
+    )
+    failed = [
+        f"{v.variant.stem} {v.variant.grade_id} {v.variant.label!r}: {v.detail}"
+        for v in wrong
+        if not v.ok
+    ]
+    assert not failed, "\n".join(failed)
+    known = [v for v in wrong if not v.variant.label.startswith("novel:")]
+    named = [v for v in known if v.detail.endswith("named as itself")]
+    novel = len(wrong) - len(known)
+    print(
+        f"\nother people's mistakes: {len(wrong)} caught; {len(named)} of {len(known)} known "
+        f"misconceptions named; {novel} novel mistakes, none named; 0 wrong names"
+    )
