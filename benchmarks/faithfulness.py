@@ -7,7 +7,10 @@ and mass lie (the patch is the known answer) and how fast the class's probabilit
 the map's top pixels are removed (deletion, low is good) or rises when they are put into a
 black image (insertion, high is good). The same deletion / insertion figures on the course's
 MNIST model (:func:`course.cnn.trained_model`, fast mode), for each digit's own class. Also
-how much the planted model relies on the patch. Prints the tables and writes
+how much the planted model relies on the patch, and the data-randomisation test: each method's
+maps of the MNIST model against a network that memorised shuffled labels (mean Spearman rho
+over the digits whose maps are not constant; near 1: the method ignores what the network
+learned). Prints the tables and writes
 ``benchmarks/results/faithfulness.json``.
 
     python benchmarks/faithfulness.py [--digits 200] [--threads 1]
@@ -80,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from course import cnn, planted
+    from course.saliency import spearman
 
     torch.set_num_threads(args.threads)
     black = float((0.0 - cnn.MNIST_MEAN) / cnn.MNIST_STD)
@@ -97,6 +101,26 @@ def main(argv: list[str] | None = None) -> int:
     x, y = cnn.as_tensors(data.test_images[: args.digits], data.test_labels[: args.digits], "cpu")
     mnist_table = _scores(model, x, y, black)
 
+    from course import shuffled
+
+    memorised = shuffled.shuffled_labels_model(device="cpu")
+    methods = _methods(model, x, y, black)
+    shuffled_maps = _methods(memorised, x, y, black)
+    randomisation = {
+        name: {
+            "mean rho, real vs shuffled": float(
+                np.nanmean(
+                    [
+                        spearman(a, b)
+                        for a, b in zip(methods[name], shuffled_maps[name], strict=True)
+                    ]
+                )
+            )
+        }
+        for name in methods
+        if name != "random map"
+    }
+
     print(
         f"planted model: test 3s with the patch classified 3: {reliance.with_patch:.1%}, "
         f"without it: {reliance.without_patch:.1%}; other digits the patch turns into 3: "
@@ -108,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     _print(
         f"course MNIST model (fast mode), {len(x)} test digits, maps for their own class",
         mnist_table,
+    )
+    _print(
+        f"data randomisation: the same maps of a network that memorised "
+        f"{memorised.meta['train_accuracy']:.1%} of {shuffled.SUBSET} shuffled labels",
+        randomisation,
     )
 
     out = ROOT / "benchmarks" / "results" / "faithfulness.json"
@@ -123,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         "planted_reliance": reliance.__dict__,
         "planted": planted_table,
         "mnist": mnist_table,
+        "data_randomisation": randomisation,
     }
     out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     print(f"\nwrote {out}")

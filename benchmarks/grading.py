@@ -19,6 +19,10 @@
    template course folder (built once per class, with the answer key and the prints of the
    known mistakes) is timed on its own, first as built (once per class) and then as grading
    the class pays for it with the keys cached, which is what is subtracted per hand-in.
+   Per notebook also: CPU seconds per hand-in (the machine's, from ``/proc/stat``: a sandboxed
+   kernel is reaped by no process of ours, so getrusage would miss it), a bare kernel's peak
+   memory, and where a bare run's seconds go (kernel start, the imports cell, answers, tests,
+   other cells) beside what grading adds to it.
 
 4. With ``--dask``: the class graded on a real Dask scheduler with 1 and then 2 ``dask worker``
    processes on 127.0.0.1 (started and stopped here, one thread each): wall time, and the
@@ -28,7 +32,8 @@
 
 Prints a table and writes ``benchmarks/results/grading.json``. Kernels run with
 ``OMP_NUM_THREADS=--threads`` (default 1) in every measurement, so two workers do not
-oversubscribe two cores. Targets: 2 workers >= 1.8x serial, pipeline <= 1.3x bare.
+oversubscribe two cores. Targets: 2 workers >= 1.8x serial, pipeline <= 1.3x bare (CPU),
+one perfect student's six notebooks < 60 s of CPU. Run it on an otherwise quiet machine.
 """
 
 from __future__ import annotations
@@ -125,13 +130,19 @@ def build_class(root: Path, stems: list[str], students: int) -> dict[str, str]:
     return kinds
 
 
-def bare_execute(path: Path, cell_timeout: int) -> float:
-    """Seconds to execute a copy of ``path`` with plain nbclient, as nbgrader would."""
+def bare_execute(path: Path, cell_timeout: int) -> dict:
+    """Execute a copy of ``path`` with plain nbclient, as nbgrader would: wall and CPU seconds
+    (the machine's) and where the wall seconds went (kernel start, the first cell's imports, answers, tests, other cells), from the
+    timestamps nbclient records on each cell."""
+    from datetime import UTC, datetime
+
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(str(path), as_version=4)
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
+        before = _machine_busy()
+        began = datetime.now(UTC)
         start = time.perf_counter()
         NotebookClient(
             nb,
@@ -139,9 +150,74 @@ def bare_execute(path: Path, cell_timeout: int) -> float:
             interrupt_on_timeout=True,
             allow_errors=True,
             kernel_name="python3",
+            record_timing=True,
             resources={"metadata": {"path": tmp}},
         ).execute()
-        return time.perf_counter() - start
+        wall = time.perf_counter() - start
+        cpu = _machine_busy() - before
+    return {"wall_s": wall, "cpu_s": cpu, **where_time_went(nb, began, wall)}
+
+
+def _machine_busy() -> float:
+    """CPU seconds the whole machine has spent busy since boot (``/proc/stat``: every state
+    but idle and iowait). A sandboxed kernel is reaped by no process of ours, so getrusage
+    misses it; the machine's counter does not, on a machine kept otherwise quiet."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def _cell_kind(cell: dict, first_code: bool) -> str:
+    grading = cell.get("metadata", {}).get("nbgrader", {})
+    if grading.get("solution"):
+        return "answers"
+    if grading.get("grade"):
+        return "tests"
+    return "imports" if first_code else "other"
+
+
+def where_time_went(nb: dict, began, wall: float) -> dict:
+    """Seconds per part of an executed notebook: ``kernel_start`` (until the first cell ran),
+    ``imports`` (the first code cell), ``answers``, ``tests``, ``other`` (demos, training,
+    plots) and ``teardown`` (the rest of ``wall``)."""
+    from datetime import datetime
+
+    parts = dict.fromkeys(["kernel_start", "imports", "answers", "tests", "other"], 0.0)
+    first, seen_code = None, False
+    for cell in nb["cells"]:
+        timing = cell.get("metadata", {}).get("execution", {})
+        if cell["cell_type"] != "code" or "shell.execute_reply" not in timing:
+            continue
+        busy = datetime.fromisoformat(timing["iopub.status.busy"].replace("Z", "+00:00"))
+        reply = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+        first = first or busy
+        parts[_cell_kind(cell, not seen_code)] += (reply - busy).total_seconds()
+        seen_code = True
+    if first is not None:
+        parts["kernel_start"] = (first - began).total_seconds()
+    parts["teardown"] = max(wall - sum(parts.values()), 0.0)
+    return parts
+
+
+def measured(fn, *args) -> dict:
+    """Run ``fn(*args)`` in a fresh process: its result, wall seconds, CPU seconds (the
+    machine's, see :func:`_machine_busy`) and the peak resident memory in MiB of the largest
+    child the process reaped (a kernel's for a bare run; a sandboxed kernel is not among them)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_measure_here, (fn, *args))
+
+
+def _measure_here(fn, *args) -> dict:
+    import resource
+
+    before = _machine_busy()
+    start = time.perf_counter()
+    result = fn(*args)
+    wall = time.perf_counter() - start
+    cpu = _machine_busy() - before
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    return {"result": result, "wall_s": wall, "cpu_s": cpu, "peak_child_mib": peak_mib}
 
 
 def _digests(root: Path) -> dict[str, str]:
@@ -185,11 +261,13 @@ def _differing_rows(a: Path, b: Path, names: list[str], most: int = 20) -> list[
     return found[:most]
 
 
-def _timed_grading(klass: Path, out: Path, stems: list[str], timeout: int, workers: int) -> float:
-    start = time.perf_counter()
+def _grade(klass: Path, out: Path, stems: list[str], timeout: int, workers: int) -> None:
     settings = GradingSettings(cell_timeout=timeout)
     grade_class(klass, out, stems=stems, settings=settings, progress=False, workers=workers)
-    return time.perf_counter() - start
+
+
+def _template(folder: Path, stem: str, timeout: int) -> None:
+    prepare_template(folder, [stem], SOLUTIONS_DIR, timeout)
 
 
 class DaskProcesses:
@@ -255,6 +333,109 @@ def extrapolate(
     return rows
 
 
+PARTS = ["kernel_start", "imports", "answers", "tests", "other", "teardown"]
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / max(len(values), 1)
+
+
+def notebook_costs(tmp: Path, stem: str, k: int, timeout: int, class_bare: list[dict]) -> dict:
+    """One notebook's costs: ``k`` perfect students graded alone (the template's cached cost
+    subtracted: it is paid once per class) against ``k`` bare executions of the solution, wall
+    and CPU per hand-in, the largest process's peak memory, and where a bare run's time went;
+    ``grading_steps`` is what the pipeline adds (nbgrader's preprocessors, sandbox, checks,
+    feedback)."""
+    perfect = tmp / f"perfect-{stem}"
+    for i in range(k):
+        (perfect / f"p{i}").mkdir(parents=True)
+        shutil.copyfile(SOLUTIONS_DIR / f"{stem}.ipynb", perfect / f"p{i}" / f"{stem}.ipynb")
+    template = measured(_template, tmp / f"template-{stem}", stem, timeout)
+    cached = measured(_template, tmp / f"template2-{stem}", stem, timeout)
+    graded = measured(_grade, perfect, tmp / f"out-{stem}", [stem], timeout, 1)
+    wall = max(graded["wall_s"] - cached["wall_s"], 0.0) / k
+    cpu = max(graded["cpu_s"] - cached["cpu_s"], 0.0) / k
+    bare = [measured(bare_execute, SOLUTIONS_DIR / f"{stem}.ipynb", timeout) for _ in range(k)]
+    bare_wall = _mean([r["result"]["wall_s"] for r in bare])
+    bare_cpu = _mean([r["result"]["cpu_s"] for r in bare])
+    parts = {part: round(_mean([r["result"][part] for r in bare]), 2) for part in PARTS}
+    parts["grading_steps"] = round(max(wall - bare_wall, 0.0), 2)
+    return {
+        "notebook": stem,
+        "pipeline_s": round(wall, 2),
+        "pipeline_cpu_s": round(cpu, 2),
+        "bare_nbclient_s": round(bare_wall, 2),
+        "bare_cpu_s": round(bare_cpu, 2),
+        "overhead_ratio": round(wall / bare_wall, 2),
+        "cpu_overhead_ratio": round(cpu / bare_cpu, 2),
+        "peak_reaped_process_mib": round(graded["peak_child_mib"]),
+        "bare_kernel_peak_mib": round(max(r["peak_child_mib"] for r in bare)),
+        "template_once_per_class_s": round(template["wall_s"], 2),
+        "template_cached_s": round(cached["wall_s"], 2),
+        "where_time_went_s": parts,
+        "dominant": max(parts, key=parts.get),
+        "bare_mean_in_class_s": round(_mean([r["wall_s"] for r in class_bare]), 2),
+        "bare_cpu_mean_in_class_s": round(_mean([r["cpu_s"] for r in class_bare]), 2),
+    }
+
+
+def print_tables(results: dict, workers: int) -> None:
+    """The benchmark's tables on stdout (the same figures as the JSON)."""
+    r = results
+    print(f"\n{'measure':<44} {'value':>10}  target")
+    for label, value in [
+        ("serial grading (s)", r["serial_s"]),
+        ("serial grading, CPU (s)", r["serial_cpu_s"]),
+        (f"{workers} workers (s)", r["parallel_s"]),
+        ("bare nbclient, same hand-ins (s)", r["bare_class_s"]),
+        ("bare nbclient, same hand-ins, CPU (s)", r["bare_class_cpu_s"]),
+        ("CPU per hand-in (s)", r["cpu_per_hand_in_s"]),
+    ]:
+        print(f"{label:<44} {value:>10.1f}")
+    print(f"{'speedup':<44} {r['speedup']:>9.2f}x  >= 1.8x")
+    print(f"{'pipeline / bare (class, wall)':<44} {r['class_overhead_ratio']:>9.2f}x  <= 1.3x")
+    print(f"{'pipeline / bare (class, CPU)':<44} {r['class_cpu_overhead_ratio']:>9.2f}x  <= 1.3x")
+    print(
+        f"{'one perfect student, six notebooks, CPU (s)':<44} {r['perfect_student_cpu_s']:>10.1f}  < 60"
+    )
+    print(f"{'grades.csv and exercises.csv byte-identical':<44} {str(r['csv_identical']):>10}")
+    for row in r["csv_rows_that_differ"]:
+        print(f"  differs: {row}")
+    print(f"{'same feedback files':<44} {str(r['feedback_same_files']):>10}")
+    print(f"{'feedback pages whose bytes differ':<44} {len(r['feedback_content_differs']):>10}")
+    print(
+        f"\n{'notebook':<16} {'pipe s':>7} {'bare s':>7} {'ratio':>6} {'pipe CPU':>9} "
+        f"{'bare CPU':>9} {'ratio':>6} {'kernel MiB':>10} {'template s':>11}"
+    )
+    for row in r["per_notebook"]:
+        print(
+            f"{row['notebook']:<16} {row['pipeline_s']:>7.2f} {row['bare_nbclient_s']:>7.2f} "
+            f"{row['overhead_ratio']:>5.2f}x {row['pipeline_cpu_s']:>9.2f} {row['bare_cpu_s']:>9.2f} "
+            f"{row['cpu_overhead_ratio']:>5.2f}x {row['bare_kernel_peak_mib']:>10} "
+            f"{row['template_once_per_class_s']:>11.2f}"
+        )
+    parts = PARTS + ["grading_steps"]
+    print(
+        f"\nwhere a hand-in's seconds go\n{'notebook':<16} " + " ".join(f"{p:>13}" for p in parts)
+    )
+    for row in r["per_notebook"]:
+        spent = row["where_time_went_s"]
+        print(f"{row['notebook']:<16} " + " ".join(f"{spent[p]:>13.2f}" for p in parts))
+    if r["dask"]:
+        print()
+        for key, value in r["dask"].items():
+            print(f"dask {key:<40} {value}")
+    print(
+        f"\n{'students':>8} {'serial h':>9} {'2 workers h':>12} {'4 machines h':>13} {'16 machines h':>14}"
+    )
+    for row in r["extrapolated"]:
+        print(
+            f"{row['students']:>8} {row['serial_h']:>9.2f} {row['this_machine_2_workers_h']:>12.2f} "
+            f"{row['4_machines_h']:>13.2f} {row['16_machines_h']:>14.2f}"
+        )
+    print(f"\nmachine: {r['machine']}; load at end {r['load_average_at_end']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--students", type=int, default=40)
@@ -289,22 +470,22 @@ def main(argv: list[str] | None = None) -> int:
         results["mix"] = {k: sum(v.startswith(k) for v in kinds.values()) for k in KINDS}
         print(f"class: {args.students} students x {len(stems)} notebooks {results['mix']}")
 
-        serial = _timed_grading(tmp / "class", tmp / "serial", stems, args.cell_timeout, 1)
-        print(f"serial grading: {serial:.1f} s")
-        parallel = _timed_grading(
-            tmp / "class", tmp / "parallel", stems, args.cell_timeout, args.workers
-        )
-        print(f"{args.workers} workers: {parallel:.1f} s")
+        t = args.cell_timeout
+        serial = measured(_grade, tmp / "class", tmp / "serial", stems, t, 1)
+        print(f"serial grading: {serial['wall_s']:.1f} s, {serial['cpu_s']:.1f} s CPU")
+        parallel = measured(_grade, tmp / "class", tmp / "parallel", stems, t, args.workers)
+        print(f"{args.workers} workers: {parallel['wall_s']:.1f} s")
         same = compare_outputs(tmp / "serial", tmp / "parallel")
 
-        bare_by_stem: dict[str, list[float]] = {s: [] for s in stems}
+        bare_runs: dict[str, list[dict]] = {s: [] for s in stems}
         for folder in sorted((tmp / "class").iterdir()):
             for stem in stems:
-                path = folder / f"{stem}.ipynb"
                 if "corrupt" not in folder.name:
-                    bare_by_stem[stem].append(bare_execute(path, args.cell_timeout))
-        bare = sum(sum(v) for v in bare_by_stem.values())
-        print(f"bare nbclient, same hand-ins one after another: {bare:.1f} s")
+                    run = measured(bare_execute, folder / f"{stem}.ipynb", t)
+                    bare_runs[stem].append(run["result"])
+        bare = sum(r["wall_s"] for runs in bare_runs.values() for r in runs)
+        bare_cpu = sum(r["cpu_s"] for runs in bare_runs.values() for r in runs)
+        print(f"bare nbclient, same hand-ins one after another: {bare:.1f} s, {bare_cpu:.1f} s CPU")
 
         dask: dict = {}
         if args.dask:
@@ -315,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
                         tmp / "class",
                         tmp / f"dask-{n}",
                         stems=stems,
-                        settings=GradingSettings(cell_timeout=args.cell_timeout),
+                        settings=GradingSettings(cell_timeout=t),
                         progress=False,
                         scheduler=address,
                     )
@@ -323,98 +504,42 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"dask, {n} worker process(es): {dask[f'{n}_workers_s']} s")
             hand_ins = args.students * len(stems)
             dask["scheduling_overhead_per_hand_in_s"] = round(
-                (dask["1_workers_s"] - serial) / hand_ins, 2
+                (dask["1_workers_s"] - serial["wall_s"]) / hand_ins, 2
             )
             dask["speedup_2_over_1"] = round(dask["1_workers_s"] / dask["2_workers_s"], 2)
             dask.update(compare_outputs(tmp / "serial", tmp / "dask-2"))
 
-        per_notebook = []
-        for stem in stems:
-            k = args.overhead_students
-            perfect = tmp / f"perfect-{stem}"
-            for i in range(k):
-                (perfect / f"p{i}").mkdir(parents=True)
-                shutil.copyfile(
-                    SOLUTIONS_DIR / f"{stem}.ipynb", perfect / f"p{i}" / f"{stem}.ipynb"
-                )
-            start = time.perf_counter()
-            prepare_template(tmp / f"template-{stem}", [stem], SOLUTIONS_DIR, args.cell_timeout)
-            template = time.perf_counter() - start  # once per class, not per hand-in
-            # what grading this class again pays for its template (answer key and prints cached)
-            start = time.perf_counter()
-            prepare_template(tmp / f"template2-{stem}", [stem], SOLUTIONS_DIR, args.cell_timeout)
-            template_cached = time.perf_counter() - start
-            graded = _timed_grading(perfect, tmp / f"out-{stem}", [stem], args.cell_timeout, 1)
-            piped = max(graded - template_cached, 0.0) / k
-            plain = sum(
-                bare_execute(SOLUTIONS_DIR / f"{stem}.ipynb", args.cell_timeout) for _ in range(k)
-            )
-            per_notebook.append(
-                {
-                    "notebook": stem,
-                    "pipeline_s": round(piped, 2),
-                    "template_once_per_class_s": round(template, 2),
-                    "template_cached_s": round(template_cached, 2),
-                    "bare_nbclient_s": round(plain / k, 2),
-                    "overhead_ratio": round(piped / (plain / k), 2),
-                    "bare_mean_in_class_s": round(
-                        sum(bare_by_stem[stem]) / max(len(bare_by_stem[stem]), 1), 2
-                    ),
-                }
-            )
+        per_notebook = [
+            notebook_costs(tmp, stem, args.overhead_students, t, bare_runs[stem]) for stem in stems
+        ]
 
+    hand_ins = args.students * len(stems)
     results.update(
         {
-            "serial_s": round(serial, 1),
-            "parallel_s": round(parallel, 1),
-            "speedup": round(serial / parallel, 2),
+            "serial_s": round(serial["wall_s"], 1),
+            "serial_cpu_s": round(serial["cpu_s"], 1),
+            "parallel_s": round(parallel["wall_s"], 1),
+            "parallel_cpu_s": round(parallel["cpu_s"], 1),
+            "speedup": round(serial["wall_s"] / parallel["wall_s"], 2),
             **same,
             "bare_class_s": round(bare, 1),
-            "class_overhead_ratio": round(serial / bare, 2),
+            "bare_class_cpu_s": round(bare_cpu, 1),
+            "class_overhead_ratio": round(serial["wall_s"] / bare, 2),
+            "class_cpu_overhead_ratio": round(serial["cpu_s"] / bare_cpu, 2),
+            "cpu_per_hand_in_s": round(serial["cpu_s"] / hand_ins, 2),
             "per_notebook": per_notebook,
+            "perfect_student_cpu_s": round(sum(r["pipeline_cpu_s"] for r in per_notebook), 1),
             "dask": dask,
             "extrapolated": extrapolate(
-                serial / (args.students * len(stems)),
+                serial["wall_s"] / hand_ins,
                 len(stems),
-                serial / parallel,
-                dask.get("1_workers_s", serial) / (args.students * len(stems)),
+                serial["wall_s"] / parallel["wall_s"],
+                dask.get("1_workers_s", serial["wall_s"]) / hand_ins,
             ),
             "load_average_at_end": round(os.getloadavg()[0], 1),
         }
     )
-    print()
-    print(f"{'measure':<44} {'value':>10}  target")
-    print(f"{'serial grading (s)':<44} {serial:>10.1f}")
-    print(f"{f'{args.workers} workers (s)':<44} {parallel:>10.1f}")
-    print(f"{'speedup':<44} {results['speedup']:>9.2f}x  >= 1.8x")
-    print(f"{'grades.csv and exercises.csv byte-identical':<44} {str(same['csv_identical']):>10}")
-    for row in same["csv_rows_that_differ"]:
-        print(f"  differs: {row}")
-    print(f"{'same feedback files':<44} {str(same['feedback_same_files']):>10}")
-    print(f"{'feedback pages whose bytes differ':<44} {len(same['feedback_content_differs']):>10}")
-    print(f"{'bare nbclient, same hand-ins (s)':<44} {bare:>10.1f}")
-    print(f"{'pipeline / bare (class)':<44} {results['class_overhead_ratio']:>9.2f}x  <= 1.3x")
-    print()
-    print(f"{'notebook':<18} {'pipeline s':>11} {'bare s':>8} {'ratio':>7} {'template s':>11}")
-    for row in per_notebook:
-        print(
-            f"{row['notebook']:<18} {row['pipeline_s']:>11.2f} "
-            f"{row['bare_nbclient_s']:>8.2f} {row['overhead_ratio']:>6.2f}x "
-            f"{row['template_once_per_class_s']:>11.2f}"
-        )
-    if dask:
-        print()
-        for key, value in dask.items():
-            print(f"dask {key:<40} {value}")
-    print(
-        f"\n{'students':>8} {'serial h':>9} {'2 workers h':>12} {'4 machines h':>13} {'16 machines h':>14}"
-    )
-    for row in results["extrapolated"]:
-        print(
-            f"{row['students']:>8} {row['serial_h']:>9.2f} {row['this_machine_2_workers_h']:>12.2f} "
-            f"{row['4_machines_h']:>13.2f} {row['16_machines_h']:>14.2f}"
-        )
-    print(f"\nmachine: {results['machine']}; load at end {results['load_average_at_end']}")
+    print_tables(results, args.workers)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     print(f"wrote {args.out}")

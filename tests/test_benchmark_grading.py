@@ -37,3 +37,30 @@ def test_a_score_that_differs_is_shown_with_its_row(tmp_path):
     same = bench.compare_outputs(_run(tmp_path / "a", "5", "1.0"), _run(tmp_path / "b", "4", "1.0"))
     assert not same["csv_identical"]
     assert same["csv_rows_that_differ"] == ["grades.csv a: ann,01,5", "grades.csv b: ann,01,4"]
+
+
+def _cell(kind: str, busy: str, reply: str, grading: dict | None = None) -> dict:
+    meta = {"execution": {"iopub.status.busy": busy, "shell.execute_reply": reply}}
+    if grading is not None:
+        meta["nbgrader"] = grading
+    return {"cell_type": kind, "metadata": meta, "source": ""}
+
+
+def test_a_bare_runs_seconds_are_split_by_the_cells_that_spent_them():
+    from datetime import UTC, datetime
+
+    bench = _bench()
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# title"},
+            _cell("code", "2026-01-01T00:00:02Z", "2026-01-01T00:00:05Z"),  # imports: 3 s
+            _cell("code", "2026-01-01T00:00:05Z", "2026-01-01T00:00:05.5Z", {"solution": True}),
+            _cell("code", "2026-01-01T00:00:06Z", "2026-01-01T00:00:07Z", {"grade": True}),
+            _cell("code", "2026-01-01T00:00:07Z", "2026-01-01T00:00:09Z"),  # a demo: 2 s
+        ]
+    }
+    began = datetime(2026, 1, 1, tzinfo=UTC)
+    parts = bench.where_time_went(nb, began, wall=10.0)
+    assert parts["kernel_start"] == 2.0 and parts["imports"] == 3.0
+    assert parts["answers"] == 0.5 and parts["tests"] == 1.0 and parts["other"] == 2.0
+    assert abs(parts["teardown"] - 1.5) < 1e-9  # the wall not spent in any cell

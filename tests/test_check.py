@@ -90,6 +90,13 @@ def test_the_table_says_how_many_points_hidden_tests_also_guard():
     ]
     out = table(exercises)
     assert "5 of 5 points" in out
+    long = table(
+        [Exercise("data_randomisation_questions", tests=[TestCell("t", 2, True)])] + exercises
+    )
+    rows = [line for line in long.splitlines() if line.split()[1:2] == ["passed"]]
+    columns = {line.index(" passed") for line in rows}
+    assert len(rows) == 3
+    assert len(columns) == 1  # a long exercise name widens the column instead of shifting rows
     assert "more cases to 1 of these exercises (2 of the 5 points" in out
 
 

@@ -209,3 +209,42 @@ def test_absorbing_a_shift_sums_over_every_input_channel_and_refuses_padding():
         absorb_shift(nn.Sequential(nn.Conv2d(1, 2, 3, padding=1)), 1.0)
     with pytest.raises(ValueError, match="no bias"):
         absorb_shift(nn.Sequential(nn.Linear(3, 2, bias=False)), 1.0)
+
+
+# --- data randomisation ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shuffled_net(tmp_path_factory):
+    from course import shuffled
+
+    return shuffled.shuffled_labels_model(tmp_path_factory.mktemp("models") / "s.pt", "cpu")
+
+
+def test_the_shuffled_labels_keep_the_class_counts_and_are_memorised(shuffled_net):
+    from course import shuffled
+    from course.mnist import load_sample
+
+    images, labels = shuffled.shuffled_labels()
+    real = load_sample().train_labels[: shuffled.SUBSET]
+    assert np.array_equal(np.bincount(labels), np.bincount(real))
+    assert (labels == real).mean() < 0.2  # no relation left to the digits
+    assert shuffled_net.meta["train_accuracy"] > 0.95 and not shuffled_net.training
+
+
+def test_data_randomisation_separates_the_gradient_from_an_edge_detector(shuffled_net):
+    from course import shuffled
+
+    model = cnn.trained_model(fast=True, device="cpu", progress=False)
+    data = planted.planted_data()
+    x, y = cnn.as_tensors(data.test_images[:16], data.test_labels[:16], "cpu")
+
+    def edges(_model, images, _target):
+        out = torch.zeros_like(images[:, 0])
+        out[:, 1:, :] = (images[:, 0, 1:, :] - images[:, 0, :-1, :]).abs()
+        return out
+
+    vanilla = shuffled.data_randomisation(sal.vanilla_saliency, model, shuffled_net, x, y)
+    edge = shuffled.data_randomisation(edges, model, shuffled_net, x, y)
+    assert vanilla.shape == (16,) and vanilla.dtype == np.float64
+    assert np.allclose(edge, 1.0) and vanilla.mean() < 0.9

@@ -7,10 +7,11 @@ import os
 import stat
 
 import pytest
+import torch
 
 from autograde.grading.shared import FAST_MODEL, SharedFilesChanged, build_shared, verify_shared
 from autograde.hardening.sandbox import MODELS_ENV
-from course import planted
+from course import planted, shuffled
 
 
 def test_notebooks_that_need_no_model_get_none(tmp_path):
@@ -23,7 +24,7 @@ def test_notebooks_that_need_no_model_get_none(tmp_path):
 def shared(tmp_path_factory):
     folder = tmp_path_factory.mktemp("template") / "shared"
     hashes = build_shared(folder, ["01_neurons", "06_saliency"])
-    assert sorted(hashes) == sorted([FAST_MODEL, planted.MODEL_FILE])  # nb06's two models
+    assert sorted(hashes) == sorted([FAST_MODEL, planted.MODEL_FILE, shuffled.MODEL_FILE])
     return folder
 
 
@@ -52,7 +53,11 @@ def test_a_kernel_loads_the_shared_model_instead_of_training(shared, monkeypatch
     model = cnn.trained_model(fast=True, device="cpu")
     assert model.meta["is_sample"] and not model.training
     assert planted.planted_model(device="cpu").meta["data"] == "planted sample"
-    assert sorted(os.listdir(shared)) == sorted(["manifest.json", FAST_MODEL, planted.MODEL_FILE])
+    monkeypatch.setattr(torch.optim, "Adam", lambda *a, **k: pytest.fail("memorised again"))
+    assert shuffled.shuffled_labels_model(device="cpu").meta["train_accuracy"] > 0.95
+    assert sorted(os.listdir(shared)) == sorted(
+        ["manifest.json", FAST_MODEL, planted.MODEL_FILE, shuffled.MODEL_FILE]
+    )
 
 
 def test_grading_points_kernels_at_the_shared_model_only_while_it_grades(shared, monkeypatch):

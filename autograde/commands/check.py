@@ -12,9 +12,10 @@ from autograde.grading.selfcheck import DEFAULT_TIMEOUT, Exercise
 
 
 def table(exercises: list[Exercise]) -> str:
-    lines = [f"{'exercise':<26} {'result':<9} {'points':>6}  why"]
+    w = max([26] + [len(ex.name) for ex in exercises])
+    lines = [f"{'exercise':<{w}} {'result':<9} {'points':>6}  why"]
     for ex in exercises:
-        lines.append(f"{ex.name:<26} {ex.status:<9} {ex.points:>6g}  {ex.why}"[:160].rstrip())
+        lines.append(f"{ex.name:<{w}} {ex.status:<9} {ex.points:>6g}  {ex.why}"[:160].rstrip())
         for test in ex.tests:
             if test.mistake:
                 lines += textwrap.wrap(
@@ -26,7 +27,7 @@ def table(exercises: list[Exercise]) -> str:
     earned = sum(ex.earned for ex in exercises if ex.status == "passed")
     total = sum(ex.points for ex in exercises)
     lines.append(
-        f"{'total':<26} {'':<9} {total:>6g}  tests passed for {earned:g} of {total:g} points"
+        f"{'total':<{w}} {'':<9} {total:>6g}  tests passed for {earned:g} of {total:g} points"
     )
     hidden = [ex for ex in exercises if ex.hidden_points]
     if hidden:

@@ -1,7 +1,8 @@
 """What a notebook needs that does not depend on the student: built once per class.
 
-Notebook 06 explains a trained CNN (``cnn.trained_model()``) and one trained on planted data
-(``planted.planted_model()``). Without help every grading kernel trains those models again,
+Notebook 06 explains a trained CNN (``cnn.trained_model()``), one trained on planted data
+(``planted.planted_model()``) and one that memorised shuffled labels
+(``shuffled.shuffled_labels_model()``). Without help every grading kernel trains those models again,
 the same for every student. :func:`build_shared` trains it
 once, into the template course folder's ``shared/`` (shipped with the template to Dask
 workers too), and records each file's SHA-256 in ``shared/manifest.json``; the worker checks
@@ -51,6 +52,10 @@ def build_shared(folder: Path, stems: list[str], solutions: Path = SOLUTIONS_DIR
         from course import planted
 
         planted.planted_model(folder / planted.MODEL_FILE, device="cpu")
+    if _calls(stems, solutions, "shuffled.shuffled_labels_model("):
+        from course import shuffled
+
+        shuffled.shuffled_labels_model(folder / shuffled.MODEL_FILE, device="cpu")
     hashes = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
     (folder / MANIFEST).write_text(json.dumps(hashes, indent=1), encoding="utf-8")
     return hashes

@@ -691,6 +691,52 @@ ig_black_baseline_invariant = False
 ig_shifted_baseline_invariant = False
 """,
     },
+    "data_randomisation": {
+        "one correlation of the whole batch (not one per digit)": """
+def data_randomisation_rho(method, model, shuffled_model, x, target):
+    return np.array([rank_correlation(method(model, x, target), method(shuffled_model, x, target))])
+""",
+        "the real network compared with itself": """
+def data_randomisation_rho(method, model, shuffled_model, x, target):
+    real, other = method(model, x, target), method(model, x, target)
+    return np.array([rank_correlation(a, b) for a, b in zip(real, other)])
+""",
+        "the mean over the digits instead of one value per digit": """
+def data_randomisation_rho(method, model, shuffled_model, x, target):
+    real, other = method(model, x, target), method(shuffled_model, x, target)
+    return np.mean([rank_correlation(a, b) for a, b in zip(real, other)])
+""",
+        "Pearson correlation of the map values, not of their ranks": """
+def data_randomisation_rho(method, model, shuffled_model, x, target):
+    real, other = method(model, x, target), method(shuffled_model, x, target)
+    return np.array([np.corrcoef(np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel())[0, 1]
+                     for a, b in zip(real.detach().cpu(), other.detach().cpu())])
+""",
+        "only calls the reference": """
+from course import shuffled as _shuffled
+
+
+def data_randomisation_rho(method, model, shuffled_model, x, target):
+    return _shuffled.data_randomisation(method, model, shuffled_model, x, target)
+""",
+    },
+    "data_randomisation_questions": {
+        "the edge map thought to pass": """
+edge_map_passes_data_test = True
+vanilla_map_changes_with_labels = True
+why_input_times_gradient_stays_similar = "B"
+""",
+        "the vanilla map thought unchanged": """
+edge_map_passes_data_test = False
+vanilla_map_changes_with_labels = False
+why_input_times_gradient_stays_similar = "B"
+""",
+        "the shuffled network thought to have learned nothing": """
+edge_map_passes_data_test = False
+vanilla_map_changes_with_labels = True
+why_input_times_gradient_stays_similar = "A"
+""",
+    },
 }
 
 RIGHT = {
@@ -942,6 +988,23 @@ ig_black_baseline_invariant = np.bool_(False)
 ig_shifted_baseline_invariant = np.bool_(True)
 """,
     },
+    "data_randomisation": {
+        "a loop with the course's spearman": """
+def data_randomisation_rho(method, model, shuffled_model, x, target):
+    a, b = method(model, x, target), method(shuffled_model, x, target)
+    out = np.zeros(len(x))
+    for n in range(len(x)):
+        out[n] = sal.spearman(a[n], b[n])
+    return out
+""",
+    },
+    "data_randomisation_questions": {
+        "NumPy booleans": """
+edge_map_passes_data_test = np.bool_(False)
+vanilla_map_changes_with_labels = np.bool_(True)
+why_input_times_gradient_stays_similar = "B"
+""",
+    },
 }
 
 #: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
@@ -1028,5 +1091,17 @@ HINTS = {
         "gradient x input thought invariant": "Gradient x input multiplies by x itself: move the origin of x and the product changes although the network does not.",
         "integrated gradients thought invariant whatever the baseline": "Integrated gradients walk from the baseline to x; a baseline that stays put while the inputs move describes another path.",
         "no method thought invariant": "Look at the table of largest changes: some methods do not change at all (up to rounding) when the shift is absorbed.",
+    },
+    "data_randomisation": {
+        "one correlation of the whole batch (not one per digit)": "Compare each digit's two maps on their own: entry n is the rank correlation of map n of the real network with map n of the shuffled one.",
+        "the real network compared with itself": "The test compares the real network's maps with the shuffled network's: compute the second set of maps with shuffled_model.",
+        "the mean over the digits instead of one value per digit": "Return one correlation per digit, an (N,) array; averaging them is for the table, not for the function.",
+        "Pearson correlation of the map values, not of their ranks": "The test uses Spearman's rho: correlate the ranks of the two maps (rank_correlation), not their raw values.",
+        "only calls the reference": "The exercise is to compare the maps yourself; course.shuffled is there to check your numbers, not to be called.",
+    },
+    "data_randomisation_questions": {
+        "the edge map thought to pass": "The edge map never looks at a network: both networks give exactly the same map (rho = 1), so it cannot pass.",
+        "the vanilla map thought unchanged": "Look at the printed mean rho of the vanilla gradient: well below 1, so its map does depend on what the network learned.",
+        "the shuffled network thought to have learned nothing": "It memorised 99% of its shuffled labels: it learned a lot, only nothing about digits. Ask what else shapes a map.",
     },
 }
