@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -12,7 +13,7 @@ import time
 import pytest
 from tinycourse import STEM, digest, write_class, write_course
 
-from autograde.grading import executors
+from autograde.grading import executors, journal
 from autograde.grading.journal import JOURNAL_DIR, PreviousRun
 from autograde.grading.pipeline import grade_class
 from autograde.grading.results import GradingSettings
@@ -123,3 +124,50 @@ def test_a_grader_killed_with_sigkill_resumes_to_the_same_outputs(course, tmp_pa
     )
     assert report.resumed == finished
     assert digest(out) == digest(whole)
+
+
+class _DiskFillsUp:
+    """``os`` for the journal, on a disk that fills up after ``room`` entries were synced."""
+
+    def __init__(self, room: int) -> None:
+        self.room = room
+
+    def fsync(self, fd: int) -> None:
+        if self.room == 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= 1
+        os.fsync(fd)
+
+    def __getattr__(self, name: str):
+        return getattr(os, name)
+
+
+def test_a_run_cut_by_a_full_disk_keeps_what_was_written_and_resumes(course, tmp_path, monkeypatch):
+    klass, solutions, whole = course
+    out = tmp_path / "out"
+    monkeypatch.setattr(journal, "os", _DiskFillsUp(room=2))
+    with pytest.raises(OSError) as cut:
+        grade_class(klass, out, solutions=solutions, settings=QUICK, progress=False)
+    assert cut.value.errno == errno.ENOSPC
+    entries = sorted(p.name for p in (out / JOURNAL_DIR).iterdir())
+    assert entries == ["ann.json", "ben.json"]  # whole entries only: no half-written file
+    monkeypatch.setattr(journal, "os", os)  # space was freed
+    report = grade_class(
+        klass, out, solutions=solutions, settings=QUICK, progress=False, resume=True
+    )
+    assert report.resumed == 2
+    assert digest(out) == digest(whole)
+
+
+def test_the_command_says_what_to_do_when_the_disk_is_full(tmp_path, monkeypatch, capsys):
+    from autograde.cli import main
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "out" / ".journal"))
+
+    monkeypatch.setattr("autograde.grading.pipeline.grade_class", full)
+    (tmp_path / "class").mkdir()
+    code = main(["autograde", str(tmp_path / "class"), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "disk is full" in err and "--resume" in err and ".journal" in err

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from autograde.grading.results import DEFAULT_CELL_TIMEOUT
+
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}  # no space, or the user's quota spent
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -148,6 +151,16 @@ def run(args: argparse.Namespace) -> int:
     except (SubmissionError, SandboxUnavailable, RosterError, ValueError, FileNotFoundError) as exc:
         print(f"nn-course autograde: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        if exc.errno not in DISK_FULL:
+            raise
+        print(
+            f"nn-course autograde: the disk is full ({exc.strerror}: {exc.filename or args.out}). "
+            f"The students graded so far are kept in {args.out}/.journal: free some space and "
+            "run the same command with --resume to grade the rest",
+            file=sys.stderr,
+        )
+        return 1
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for r in report.rows:
         totals[r.student_id][0] += r.score
