@@ -8,6 +8,7 @@ given ``dout`` = dL/d(out). Shapes: a batch of N examples, D inputs, M outputs.
     activation:  out = f(z)               any shape, element-wise          dz = dout * f'(z)
     mse:         L = mean((pred - y)^2)   over every element (torch's ``mse_loss``)
     softmax CE:  L = mean_n [logsumexp(s_n) - s_n[y_n]]   s: (N, C) logits, y: (N,) labels
+    binary CE:   L = mean_n [log(1 + e^{s_n}) - y_n s_n]   s: (N,) logits, y: (N,) in [0, 1]
 
 W has one row per output unit, as in the homework (out = W x), the recitation (alpha_{j,i}
 goes to unit j from input i) and ``torch.nn.Linear``. The classes (:class:`Linear`,
@@ -201,6 +202,27 @@ def softmax_cross_entropy(scores: np.ndarray, labels: np.ndarray) -> tuple[float
     dscores = np.exp(logp)
     dscores[np.arange(n), labels] -= 1.0
     return loss, dscores / n
+
+
+def binary_cross_entropy(logits: np.ndarray, targets: np.ndarray) -> tuple[float, np.ndarray]:
+    """A logistic output unit's loss: L = -mean_n [y_n log p_n + (1 - y_n) log(1 - p_n)] with
+    p = sigmoid(s); dlogits = (p - y) / N (the output error delta = a - y, averaged).
+
+    logits: (N,) scores s, targets: (N,) in [0, 1] (0/1 labels or probabilities). Computed as
+    mean(max(s, 0) - y s + log(1 + e^{-|s|})), which never overflows; torch's
+    ``binary_cross_entropy_with_logits``.
+    """
+    logits, targets = _as_float(logits, "logits"), _as_float(targets, "targets")
+    if logits.ndim != 1 or logits.shape[0] == 0 or targets.shape != logits.shape:
+        raise ValueError(
+            f"logits and targets must both have shape (N,) with N >= 1, got {logits.shape} "
+            f"and {targets.shape}"
+        )
+    if np.any((targets < 0) | (targets > 1)):
+        raise ValueError("targets must lie in [0, 1]")
+    n = logits.shape[0]
+    loss = np.maximum(logits, 0.0) - targets * logits + np.log1p(np.exp(-np.abs(logits)))
+    return float(loss.mean()), (act.sigmoid(logits) - targets) / n
 
 
 # --- layers as objects ---------------------------------------------------------------------

@@ -439,6 +439,164 @@ answer_d = "True"
 answer_e = "False"
 """,
     },
+    "binary_cross_entropy": {
+        "log of the sigmoid taken directly (log 0 for large logits)": """
+def binary_cross_entropy(logits, targets):
+    p = 1.0 / (1.0 + np.exp(-logits))
+    loss = -(targets * np.log(p) + (1 - targets) * np.log(1 - p)).mean()
+    return float(loss), (p - targets) / logits.shape[0]
+""",
+        "the slides' sign: the log-likelihood instead of its negative": """
+def binary_cross_entropy(logits, targets):
+    e = np.exp(-np.abs(logits))
+    p = np.where(logits >= 0, 1.0, e) / (1.0 + e)
+    loss = np.maximum(logits, 0.0) - targets * logits + np.log1p(e)
+    return float(-loss.mean()), (targets - p) / logits.shape[0]
+""",
+        "gradient not averaged over the batch": """
+def binary_cross_entropy(logits, targets):
+    e = np.exp(-np.abs(logits))
+    p = np.where(logits >= 0, 1.0, e) / (1.0 + e)
+    loss = np.maximum(logits, 0.0) - targets * logits + np.log1p(e)
+    return float(loss.mean()), p - targets
+""",
+        "gradient times the sigmoid's derivative (the squared-error habit)": """
+def binary_cross_entropy(logits, targets):
+    e = np.exp(-np.abs(logits))
+    p = np.where(logits >= 0, 1.0, e) / (1.0 + e)
+    loss = np.maximum(logits, 0.0) - targets * logits + np.log1p(e)
+    return float(loss.mean()), (p - targets) * p * (1 - p) / logits.shape[0]
+""",
+        "only calls torch": """
+def binary_cross_entropy(logits, targets):
+    t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(t, torch.tensor(targets, dtype=torch.float64))
+    loss.backward()
+    return loss.item(), t.grad.numpy()
+""",
+        "only calls the reference": """
+def binary_cross_entropy(logits, targets):
+    return layers.binary_cross_entropy(logits, targets)
+""",
+    },
+    "sgd_step_with_decay": {
+        "decay without the learning rate: (1 - lambda) theta": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    for key in params:
+        params[key] *= 1.0 - weight_decay
+        params[key] -= lr * grads[key]
+""",
+        "decay doubled, from a penalty lambda ||theta||^2": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    for key in params:
+        params[key] -= lr * (grads[key] + 2 * weight_decay * params[key])
+""",
+        "decay applied after the step, to the updated weights": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    for key in params:
+        params[key] -= lr * grads[key]
+        params[key] *= 1.0 - lr * weight_decay
+""",
+        "the decay grows the weights: (1 + lr lambda)": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    for key in params:
+        params[key] *= 1.0 + lr * weight_decay
+        params[key] -= lr * grads[key]
+""",
+        "biases not decayed": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    for key in params:
+        if key.startswith("W"):
+            params[key] *= 1.0 - lr * weight_decay
+        params[key] -= lr * grads[key]
+""",
+        "new arrays in a new dict (the caller's params unchanged)": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    params = {k: (1.0 - lr * weight_decay) * v - lr * grads[k] for k, v in params.items()}
+    return params
+""",
+        "only calls the reference": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    regularisation.sgd_step_with_decay(params, grads, lr, weight_decay)
+""",
+    },
+    "dropout": {
+        "not inverted: the survivors are not scaled by 1 / (1 - p)": """
+def dropout_forward(x, p, train, rng):
+    if not train:
+        return x.copy(), None
+    mask = (rng.random(x.shape) >= p).astype(float)
+    return x * mask, mask
+
+
+def dropout_backward(dout, cache):
+    return dout.copy() if cache is None else dout * cache
+""",
+        "p taken as the probability to keep": """
+def dropout_forward(x, p, train, rng):
+    if not train:
+        return x.copy(), None
+    mask = (rng.random(x.shape) < p) / p if p > 0 else np.zeros_like(x)
+    return x * mask, mask
+
+
+def dropout_backward(dout, cache):
+    return dout.copy() if cache is None else dout * cache
+""",
+        "dropout also in evaluation": """
+def dropout_forward(x, p, train, rng):
+    mask = (rng.random(x.shape) >= p) / (1.0 - p)
+    return x * mask, mask
+
+
+def dropout_backward(dout, cache):
+    return dout * cache
+""",
+        "the old scheme: evaluation multiplies by 1 - p": """
+def dropout_forward(x, p, train, rng):
+    if not train:
+        return x * (1.0 - p), None
+    mask = (rng.random(x.shape) >= p) / (1.0 - p)
+    return x * mask, mask
+
+
+def dropout_backward(dout, cache):
+    return dout.copy() if cache is None else dout * cache
+""",
+        "backward ignores the mask": """
+def dropout_forward(x, p, train, rng):
+    if not train:
+        return x.copy(), None
+    mask = (rng.random(x.shape) >= p) / (1.0 - p)
+    return x * mask, mask
+
+
+def dropout_backward(dout, cache):
+    return dout.copy()
+""",
+        "backward draws a new mask": """
+def dropout_forward(x, p, train, rng):
+    if not train:
+        return x.copy(), None
+    mask = (rng.random(x.shape) >= p) / (1.0 - p)
+    return x * mask, (p, rng)
+
+
+def dropout_backward(dout, cache):
+    if cache is None:
+        return dout.copy()
+    p, rng = cache
+    return dout * (rng.random(dout.shape) >= p) / (1.0 - p)
+""",
+        "only calls the reference": """
+def dropout_forward(x, p, train, rng):
+    return regularisation.dropout_forward(x, p, train, rng)
+
+
+def dropout_backward(dout, cache):
+    return regularisation.dropout_backward(dout, cache)
+""",
+    },
 }
 
 RIGHT = {
@@ -649,6 +807,57 @@ answer_d = np.bool_(True)
 answer_e = np.bool_(False)
 """,
     },
+    "binary_cross_entropy": {
+        "np.logaddexp for log(1 + e^s)": """
+def binary_cross_entropy(logits, targets):
+    loss = np.logaddexp(0.0, logits) - targets * logits
+    p = np.exp(-np.logaddexp(0.0, -logits))
+    return float(np.mean(loss)), (p - targets) / len(logits)
+""",
+        "the two cases of the sign, one example at a time": """
+def binary_cross_entropy(logits, targets):
+    n = len(logits)
+    loss, grad = 0.0, np.zeros(n)
+    for i, (s, y) in enumerate(zip(logits, targets)):
+        if s >= 0:
+            loss += (1 - y) * s + np.log1p(np.exp(-s))
+            p = 1.0 / (1.0 + np.exp(-s))
+        else:
+            loss += -y * s + np.log1p(np.exp(s))
+            p = np.exp(s) / (1.0 + np.exp(s))
+        grad[i] = (p - y) / n
+    return loss / n, grad
+""",
+    },
+    "sgd_step_with_decay": {
+        "the penalty's gradient added to the gradient": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    for name, theta in params.items():
+        theta -= lr * (grads[name] + weight_decay * theta)
+""",
+        "the dict's entries reassigned": """
+def sgd_step_with_decay(params, grads, lr, weight_decay):
+    for k in list(params):
+        params[k] = (1 - lr * weight_decay) * params[k] - lr * grads[k]
+""",
+    },
+    "dropout": {
+        "a boolean mask and the scale kept apart": """
+def dropout_forward(x, p, train, rng):
+    if not train:
+        return np.array(x, copy=True), ("eval",)
+    keep = rng.random(x.shape) >= p
+    scale = 1.0 / (1.0 - p)
+    return np.where(keep, x * scale, 0.0), (keep, scale)
+
+
+def dropout_backward(dout, cache):
+    if isinstance(cache[0], str):
+        return np.array(dout, copy=True)
+    keep, scale = cache
+    return np.where(keep, dout * scale, 0.0)
+""",
+    },
 }
 
 #: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
@@ -716,5 +925,31 @@ HINTS = {
         "batch GD believed cheaper and SGD slower": "Compare the cost of one update: batch GD touches every example per step, SGD one (or a few).",
         "batch GD believed to find the global optimum, SGD not to escape": "On a non-convex loss no method is guaranteed the global optimum; SGD's noise can help it leave shallow minima.",
         "answers as strings": "The answers are Python booleans (True or False), not the strings 'True' and 'False'.",
+    },
+    "binary_cross_entropy": {
+        "log of the sigmoid taken directly (log 0 for large logits)": "For a logit of -1000 the sigmoid is 0 in floating point and its log is -inf. Write -log sigma(s) as log(1 + e^-s) and use max(s, 0) - y s + log(1 + e^-|s|).",
+        "the slides' sign: the log-likelihood instead of its negative": "The loss is the negative log-likelihood: -[y log p + (1 - y) log(1 - p)], and its gradient is p - y (prediction minus target), not y - p.",
+        "gradient not averaged over the batch": "The loss is a mean over N examples, so each example's gradient carries the factor 1/N.",
+        "gradient times the sigmoid's derivative (the squared-error habit)": "With the cross-entropy the sigmoid's derivative cancels: dL/ds = p - y, with no extra p (1 - p) factor (that factor belongs to the squared error).",
+        "only calls torch": "Compute the loss and its gradient with NumPy; calling torch's binary cross-entropy earns nothing.",
+        "only calls the reference": "Write the stable formula yourself; calling the course's loss earns nothing.",
+    },
+    "sgd_step_with_decay": {
+        "decay without the learning rate: (1 - lambda) theta": "The decay is part of the gradient step: the factor is 1 - lr * weight_decay, from theta - lr (grad + lambda theta).",
+        "decay doubled, from a penalty lambda ||theta||^2": "The penalty is (lambda / 2) ||theta||^2, whose gradient is lambda theta (not 2 lambda theta), as in torch's weight_decay.",
+        "decay applied after the step, to the updated weights": "Both terms use the weights before the step: (1 - lr lambda) theta - lr grad. Shrinking after the step also shrinks the gradient step.",
+        "the decay grows the weights: (1 + lr lambda)": "Weight decay pulls the weights towards zero: the factor is 1 - lr * weight_decay.",
+        "biases not decayed": "This exercise decays every parameter, biases too, as torch.optim.SGD(weight_decay=...) does.",
+        "new arrays in a new dict (the caller's params unchanged)": "Update the caller's dict: change its arrays in place (or assign its entries); a new dict is not seen by the caller.",
+        "only calls the reference": "Write the update yourself; calling the course's step earns nothing.",
+    },
+    "dropout": {
+        "not inverted: the survivors are not scaled by 1 / (1 - p)": "Inverted dropout divides the kept units by 1 - p, so the expected output equals the input and evaluation needs no change.",
+        "p taken as the probability to keep": "p is the probability to drop a unit: keep where the uniform draw is >= p, and scale by 1 / (1 - p).",
+        "dropout also in evaluation": "In evaluation (train=False) dropout is the identity, and it draws no random numbers.",
+        "the old scheme: evaluation multiplies by 1 - p": "With inverted dropout the scaling happens in training, so evaluation returns x unchanged.",
+        "backward ignores the mask": "A dropped unit passed nothing forward, so it passes no gradient back: dx = dout * mask, with the same scale.",
+        "backward draws a new mask": "Keep the forward pass's mask in the cache; the backward pass must use the same mask, not a new draw.",
+        "only calls the reference": "Write the forward and backward passes yourself; calling the course's dropout earns nothing.",
     },
 }
