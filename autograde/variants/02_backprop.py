@@ -597,6 +597,41 @@ def dropout_backward(dout, cache):
     return regularisation.dropout_backward(dout, cache)
 """,
     },
+    "layer_jacobian": {
+        "transposed: J[j, i] (inputs as rows)": """
+def layer_jacobian(W, b, x):
+    s = 1.0 / (1.0 + np.exp(-(W @ x + b)))
+    return ((s * (1.0 - s))[:, None] * W).T
+""",
+        "the slope left out: J = W": """
+def layer_jacobian(W, b, x):
+    return W.copy()
+""",
+        "sigma instead of its derivative": """
+def layer_jacobian(W, b, x):
+    s = 1.0 / (1.0 + np.exp(-(W @ x + b)))
+    return s[:, None] * W
+""",
+        "slopes scale the columns, not the rows": """
+def layer_jacobian(W, b, x):
+    s = 1.0 / (1.0 + np.exp(-(W @ x + b)))
+    return W * (s * (1.0 - s))[None, :]
+""",
+        "the bias left out of the slope": """
+def layer_jacobian(W, b, x):
+    s = 1.0 / (1.0 + np.exp(-(W @ x)))
+    return (s * (1.0 - s))[:, None] * W
+""",
+        "only calls torch": """
+def layer_jacobian(W, b, x):
+    f = lambda v: torch.sigmoid(torch.tensor(W) @ v + torch.tensor(b))
+    return torch.autograd.functional.jacobian(f, torch.tensor(x, dtype=torch.float64)).numpy()
+""",
+        "only calls the reference": """
+def layer_jacobian(W, b, x):
+    return jacobians.layer_jacobian(W, b, x)
+""",
+    },
 }
 
 RIGHT = {
@@ -858,6 +893,23 @@ def dropout_backward(dout, cache):
     return np.where(keep, dout * scale, 0.0)
 """,
     },
+    "layer_jacobian": {
+        "a double loop over outputs and inputs": """
+def layer_jacobian(W, b, x):
+    m, d = W.shape
+    J = np.zeros((m, d))
+    for i in range(m):
+        z = W[i] @ x + b[i]
+        slope = np.exp(-abs(z)) / (1.0 + np.exp(-abs(z))) ** 2
+        for j in range(d):
+            J[i, j] = slope * W[i, j]
+    return J
+""",
+        "diag(sigma') @ W": """
+def layer_jacobian(W, b, x):
+    return np.diag(activations.sigmoid_grad(W @ x + b)) @ W
+""",
+    },
 }
 
 #: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
@@ -951,5 +1003,14 @@ HINTS = {
         "backward ignores the mask": "A dropped unit passed nothing forward, so it passes no gradient back: dx = dout * mask, with the same scale.",
         "backward draws a new mask": "Keep the forward pass's mask in the cache; the backward pass must use the same mask, not a new draw.",
         "only calls the reference": "Write the forward and backward passes yourself; calling the course's dropout earns nothing.",
+    },
+    "layer_jacobian": {
+        "transposed: J[j, i] (inputs as rows)": "Here J has one row per output and one column per input, (M, D) like W: J[i, j] = d x'_i / d x_j.",
+        "the slope left out: J = W": "Each output goes through the sigmoid, so row i of W is scaled by that unit's slope sigma'(w_i . x + b_i).",
+        "sigma instead of its derivative": "The scale is the sigmoid's slope sigma'(z) = sigma(z) (1 - sigma(z)), not sigma(z) itself.",
+        "slopes scale the columns, not the rows": "Unit i's slope belongs to output i: it scales row i of W (diag(sigma') W), not column i.",
+        "the bias left out of the slope": "The slope is taken at the unit's whole input, w_i . x + b_i: the bias moves where the sigmoid is steep.",
+        "only calls torch": "Build the Jacobian from its formula with NumPy; torch's jacobian may check it but cannot be the answer.",
+        "only calls the reference": "Write the formula yourself; calling the course's Jacobian earns nothing.",
     },
 }
