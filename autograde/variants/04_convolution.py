@@ -285,6 +285,88 @@ def conv_params(c_in, c_out, k):
     return (k * k + 1) * c_in * c_out
 """,
     },
+    "receptive_field": {
+        "strides ignored: 1 + sum (k - 1)": """
+def receptive_field(layers):
+    return 1 + sum(kernel - 1 for kernel, stride in layers)
+""",
+        "each layer's own stride counted too": """
+def receptive_field(layers):
+    size, jump = 1, 1
+    for kernel, stride in layers:
+        jump *= stride
+        size += (kernel - 1) * jump
+    return size
+""",
+        "kernel sizes added up": """
+def receptive_field(layers):
+    return sum(kernel for kernel, stride in layers)
+""",
+        "kernel sizes multiplied": """
+def receptive_field(layers):
+    size = 1
+    for kernel, stride in layers:
+        size *= kernel
+    return size
+""",
+        "the unit itself (+1) forgotten": """
+def receptive_field(layers):
+    size, jump = 0, 1
+    for kernel, stride in layers:
+        size += (kernel - 1) * jump
+        jump *= stride
+    return size
+""",
+        "only calls the reference": """
+def receptive_field(layers):
+    return locality.receptive_field(layers)
+""",
+    },
+    "layer_parameters": {
+        "the band's edges not subtracted: n m": """
+def layer_parameters(n, m):
+    return n * n, n * m, m
+""",
+        "3n - 2 generalised as n m - (m - 1)": """
+def layer_parameters(n, m):
+    return n * n, n * m - (m - 1), m
+""",
+        "sharing not counted: the local count again": """
+def layer_parameters(n, m):
+    local = n * m - (m * m - 1) // 4
+    return n * n, local, local
+""",
+        "only calls the reference": """
+def layer_parameters(n, m):
+    return locality.layer_parameters(n, m)
+""",
+    },
+    "shift_questions": {
+        "everything true": """
+shift_a = True
+shift_b = True
+shift_c = True
+shift_d = True
+""",
+        "equivariance taken for invariance": """
+shift_a = True
+shift_b = True
+shift_c = False
+shift_d = False
+""",
+        "max pooling believed fully shift invariant": """
+shift_a = True
+shift_b = False
+shift_c = False
+shift_d = False
+""",
+        "answers as strings": """
+shift_a = "True"
+shift_b = "False"
+shift_c = "True"
+shift_d = "False"
+""",
+    },
 }
 
 RIGHT = {
@@ -429,6 +511,39 @@ def conv_params(c_in, c_out, k):
     return c_out * c_in * k * k + c_out
 """,
     },
+    "receptive_field": {
+        "from the output back to the input: r = (r - 1) s + k": """
+def receptive_field(layers):
+    r = 1
+    for kernel, stride in reversed(layers):
+        r = (r - 1) * stride + kernel
+    return r
+""",
+        "the formula with numpy: cumulative products of the strides": """
+def receptive_field(layers):
+    if not layers:
+        return 1
+    kernels = np.array([k for k, s in layers])
+    jumps = np.cumprod([1] + [s for k, s in layers][:-1])
+    return int(1 + np.sum((kernels - 1) * jumps))
+""",
+    },
+    "layer_parameters": {
+        "the band counted as a list of row lengths": """
+def layer_parameters(n, m):
+    h = (m - 1) // 2
+    local = sum(min(i + h, n - 1) - max(i - h, 0) + 1 for i in range(n))
+    return [n ** 2, local, m]
+""",
+    },
+    "shift_questions": {
+        "numpy booleans": """
+shift_a = np.bool_(True)
+shift_b = np.bool_(False)
+shift_c = np.bool_(True)
+shift_d = np.bool_(False)
+""",
+    },
 }
 
 #: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
@@ -475,5 +590,25 @@ HINTS = {
         "bias forgotten": "Count one bias per output unit of a dense layer and one per filter of a conv layer.",
         "calls the course's reference": "Write the counts from the shapes yourself; calling the course's counting functions earns nothing.",
         "one bias per input channel in a conv layer": "A filter spans all input channels and produces one output channel: one bias per filter (output channel).",
+    },
+    "receptive_field": {
+        "strides ignored: 1 + sum (k - 1)": "A stride s spaces a layer's units s inputs apart, so every later layer's kernel spans s times more pixels: multiply (k - 1) by the strides of the layers below.",
+        "each layer's own stride counted too": "A layer's own stride spaces the units of the layer above, not its own window: layer l's (k - 1) is scaled by the strides of the layers before it only.",
+        "kernel sizes added up": "Two 3x3 convolutions see 5 pixels, not 6: each layer adds k - 1 (times the strides below it) to the one pixel a unit starts from.",
+        "kernel sizes multiplied": "Windows grow by adding, not multiplying: two 3x3 convolutions see 5 x 5 pixels, not 9 x 9.",
+        "the unit itself (+1) forgotten": "Start from the one input pixel a 1x1 window sees: r = 1 + sum (k_l - 1) prod s_i.",
+        "only calls the reference": "Write the sum yourself; calling the course's receptive_field earns nothing.",
+    },
+    "layer_parameters": {
+        "the band's edges not subtracted: n m": "The first and last units have fewer neighbours: a band of width m in an n x n matrix holds n m - (m^2 - 1) / 4 entries (3n - 2 for m = 3).",
+        "3n - 2 generalised as n m - (m - 1)": "For m = 3 the edges lose 2 entries, but for wider windows more: each edge loses 1 + 2 + ... + (m - 1)/2, in all (m^2 - 1) / 4.",
+        "sharing not counted: the local count again": "With shared weights every unit uses the same m weights: the count is m, whatever n is.",
+        "only calls the reference": "Count the weights yourself; calling the course's function earns nothing.",
+    },
+    "shift_questions": {
+        "everything true": "Judge each statement on its own; two of them are false.",
+        "equivariance taken for invariance": "Convolution is equivariant: its output moves with the input. Invariant would mean it does not move at all.",
+        "max pooling believed fully shift invariant": "A one-pixel shift can carry a maximum into the next pooling window; only shifts within a window leave the pooled map alone.",
+        "answers as strings": "The answers are Python booleans (True or False), not the strings 'True' and 'False'.",
     },
 }
