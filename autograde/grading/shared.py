@@ -2,7 +2,8 @@
 
 Notebook 06 explains a trained CNN (``cnn.trained_model()``), one trained on planted data
 (``planted.planted_model()``) and one that memorised shuffled labels
-(``shuffled.shuffled_labels_model()``). Without help every grading kernel trains those models again,
+(``shuffled.shuffled_labels_model()``); notebook 05 shows over-fitting curves of three small
+training runs (``overfitting.regularisation_curves()``). Without help every grading kernel trains those models again,
 the same for every student. :func:`build_shared` trains it
 once, into the template course folder's ``shared/`` (shipped with the template to Dask
 workers too), and records each file's SHA-256 in ``shared/manifest.json``; the worker checks
@@ -56,6 +57,10 @@ def build_shared(folder: Path, stems: list[str], solutions: Path = SOLUTIONS_DIR
         from course import shuffled
 
         shuffled.shuffled_labels_model(folder / shuffled.MODEL_FILE, device="cpu")
+    if _calls(stems, solutions, "overfitting.regularisation_curves("):
+        from course import overfitting
+
+        overfitting.regularisation_curves(folder / overfitting.RESULTS_FILE)
     hashes = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
     (folder / MANIFEST).write_text(json.dumps(hashes, indent=1), encoding="utf-8")
     return hashes
