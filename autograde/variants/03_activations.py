@@ -302,6 +302,46 @@ MAX_SIGMOID_GRAD = 0.25
 TEN_LAYER_FACTOR = 0.25**9
 """,
     },
+    "sawtooth": {
+        "a plateau: the second unit's weight -2 instead of -4": """
+def sawtooth(x, depth):
+    y = np.asarray(x, dtype=float)
+    for _ in range(depth):
+        y = 2.0 * np.maximum(y, 0.0) - 2.0 * np.maximum(y - 0.5, 0.0)
+    return y
+""",
+        "one tent too few": """
+def sawtooth(x, depth):
+    y = np.asarray(x, dtype=float)
+    for _ in range(depth - 1):
+        y = 2.0 * np.maximum(y, 0.0) - 4.0 * np.maximum(y - 0.5, 0.0)
+    return y
+""",
+        "the tents added instead of composed": """
+def sawtooth(x, depth):
+    x = np.asarray(x, dtype=float)
+    tent = 2.0 * np.maximum(x, 0.0) - 4.0 * np.maximum(x - 0.5, 0.0)
+    return x if depth == 0 else depth * tent
+""",
+        "the kink at 1 instead of 1/2": """
+def sawtooth(x, depth):
+    y = np.asarray(x, dtype=float)
+    for _ in range(depth):
+        y = 2.0 * np.maximum(y, 0.0) - 4.0 * np.maximum(y - 1.0, 0.0)
+    return y
+""",
+        "a tent from abs, not from ReLUs (wrong outside [0, 1])": """
+def sawtooth(x, depth):
+    y = np.asarray(x, dtype=float)
+    for _ in range(depth):
+        y = 1.0 - np.abs(2.0 * y - 1.0)
+    return y
+""",
+        "only calls the reference": """
+def sawtooth(x, depth):
+    return reference.sawtooth(x, depth)
+""",
+    },
 }
 
 RIGHT = {
@@ -522,6 +562,16 @@ MAX_SIGMOID_GRAD = float(np.max(s * (1.0 - s)))
 TEN_LAYER_FACTOR = MAX_SIGMOID_GRAD**10
 """,
     },
+    "sawtooth": {
+        "relu(2x) - relu(4x - 2), recursively": """
+def sawtooth(x, depth):
+    x = np.asarray(x, dtype=float)
+    if depth == 0:
+        return x
+    inner = sawtooth(x, depth - 1)
+    return np.maximum(2 * inner, 0) - np.maximum(4 * inner - 2, 0)
+""",
+    },
 }
 
 #: What each known-wrong answer gets wrong and how to think about it, never the answer: shown
@@ -582,5 +632,13 @@ HINTS = {
         "sigma(0) instead of sigma'(0)": "The gradient shrinks by the activation's derivative at each layer: use sigma'(0), the slope, not sigma(0), the value.",
         "factors added instead of multiplied": "The chain rule multiplies one derivative per layer; the product of many factors below 1 vanishes.",
         "nine factors for ten layers": "Count the layers the gradient passes through: one activation derivative per layer.",
+    },
+    "sawtooth": {
+        "a plateau: the second unit's weight -2 instead of -4": "After 1/2 the tent must fall with slope -2: the second unit has to cancel the first one's +2 and add -2, so its weight is -4.",
+        "one tent too few": "depth = 1 is one tent, depth = 0 is x itself: apply the tent exactly depth times.",
+        "the tents added instead of composed": "Depth composes: the next tent is applied to the previous tent's output, tent(tent(x)), not added to it.",
+        "the kink at 1 instead of 1/2": "The tent turns at x = 1/2: the second unit is relu(x - 1/2), so that [0, 1] is mapped onto itself twice.",
+        "a tent from abs, not from ReLUs (wrong outside [0, 1])": "Build the tent from two ReLU units, 2 relu(x) - 4 relu(x - 1/2): it agrees with 1 - |2x - 1| on [0, 1] but not outside.",
+        "only calls the reference": "Write the composition yourself; calling the course's sawtooth earns nothing.",
     },
 }
