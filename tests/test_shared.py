@@ -75,3 +75,16 @@ def test_grading_points_kernels_at_the_shared_model_only_while_it_grades(shared,
     assert os.environ[MODELS_ENV] == "/the/instructor/own"
     with shared_models(None):
         assert os.environ[MODELS_ENV] == "/the/instructor/own"
+
+
+@pytest.mark.slow
+def test_notebook_05s_over_fitting_curves_are_computed_once_per_class(tmp_path, monkeypatch):
+    from course import overfitting
+
+    folder = tmp_path / "shared"
+    hashes = build_shared(folder, ["05_cnn_mnist"])
+    assert overfitting.RESULTS_FILE in hashes
+    assert verify_shared(folder) == folder
+    monkeypatch.setenv(MODELS_ENV, str(folder))
+    monkeypatch.setattr(overfitting, "run", lambda *a, **k: pytest.fail("computed again"))
+    assert set(overfitting.regularisation_curves()) == set(overfitting.RUNS)
