@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course.activations import sigmoid
+from course.activations import sigmoid, sigmoid_grad
 
 
 def layer_jacobian(W: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -23,8 +23,7 @@ def layer_jacobian(W: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
     W, b, x = (np.asarray(v, dtype=float) for v in (W, b, x))
     if W.ndim != 2 or b.shape != (W.shape[0],) or x.shape != (W.shape[1],):
         raise ValueError(f"need W: (M, D), b: (M,), x: (D,), got {W.shape}, {b.shape}, {x.shape}")
-    s = sigmoid(W @ x + b)
-    return (s * (1.0 - s))[:, None] * W
+    return sigmoid_grad(W @ x + b)[:, None] * W
 
 
 def forward_stack(Ws: list[np.ndarray], bs: list[np.ndarray], x: np.ndarray) -> list[np.ndarray]:
