@@ -129,7 +129,18 @@ class AuditReport:
 
 
 def _cell_scores(row) -> dict[str, tuple[float, float]]:
-    return {c.grade_id: (float(c.score), float(c.max_score)) for c in row.cells}
+    """grade id -> (score, max) of every cell decided without a person (written answers wait)."""
+    return {
+        c.grade_id: (float(c.score), float(c.max_score))
+        for c in row.cells
+        if not getattr(c, "pending", False)
+    }
+
+
+def _full_marks(row) -> bool:
+    """Graded, with every point that needs no person (written answers wait for one)."""
+    waiting = sum(c.max_score for c in row.cells if getattr(c, "pending", False))
+    return row.status == "graded" and row.score >= row.max_score - waiting
 
 
 def judge(
@@ -150,11 +161,11 @@ def judge(
     verdicts: dict[Variant, tuple[bool, str]] = {}
     for v in trial.variants:
         if v.kind == "right":
-            full = clean and row.score >= row.max_score
+            full = _full_marks(row)
             lost = [
                 f"{c.grade_id}" + (f" ({c.message.strip()[:300]})" if c.message.strip() else "")
                 for c in sorted(row.cells, key=lambda c: c.grade_id)
-                if float(c.score) < float(c.max_score)
+                if float(c.score) < float(c.max_score) and not getattr(c, "pending", False)
             ]
             detail = (
                 "full marks"
@@ -319,7 +330,7 @@ def run_audit(
     baseline_failed = set()
     for i, trial in enumerate(first_round):
         row = rows[i]
-        if not trial.variants and (row.status != "graded" or row.score < row.max_score):
+        if not trial.variants and not _full_marks(row):
             baseline_failed.add(trial.stem)
             report.problems.append(
                 f"{trial.stem}: the solution notebook itself scores {row.score:g}/"

@@ -13,6 +13,7 @@ import sys
 COMMAND_MODULES = [
     "autograde.commands.release",
     "autograde.commands.autograde",
+    "autograde.commands.grades",
     "autograde.commands.audit",
     "autograde.commands.check",
     "autograde.commands.data",

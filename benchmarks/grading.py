@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 
 from autograde.audit import load_variants, solution_ids, substitute  # noqa: E402
 from autograde.grading.feedback_page import without_grading_time  # noqa: E402
-from autograde.grading.outputs import RUN_RECORDS  # noqa: E402
+from autograde.grading.outputs import is_run_record  # noqa: E402
 from autograde.grading.pipeline import grade_class, prepare_template  # noqa: E402
 from autograde.grading.results import GradingSettings  # noqa: E402
 from autograde.release.coursefolder import SOLUTIONS_DIR, course_stems  # noqa: E402
@@ -225,7 +225,7 @@ def _digests(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(without_grading_time(p.read_bytes())).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and str(p.relative_to(root)) not in RUN_RECORDS
+        if p.is_file() and not is_run_record(p.relative_to(root).as_posix())
     }
 
 

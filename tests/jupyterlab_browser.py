@@ -57,7 +57,7 @@ def cell_index(nb, text: str) -> int:
 class JupyterLab:
     """A JupyterLab server in its own process group, isolated in ``home``; stop() always cleans up."""
 
-    def __init__(self, home: Path, notebooks: Path) -> None:
+    def __init__(self, home: Path, notebooks: Path, cwd: Path | None = None) -> None:
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.log_path = home / "jupyter.log"
         env = dict(os.environ)
@@ -95,7 +95,12 @@ class JupyterLab:
             command.append("--allow-root")
         self._log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            command, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            env=env,
+            cwd=cwd,  # nbgrader's formgrader reads nbgrader_config.py from here
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def url(self, path: str) -> str:

@@ -79,7 +79,9 @@ def _released_stubs(stem: str) -> dict[str, str]:
         return {}
     nb = nbformat.read(str(path), as_version=4)
     return {
-        _grade_id(c): c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")
+        _grade_id(c): c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
     }
 
 

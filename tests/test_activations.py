@@ -404,12 +404,12 @@ WRONG, RIGHT = variants.load(STEM)
 SOLUTION_CELLS = {
     _grade_id(c): c.source
     for c in nbformat.read(SOLUTION, as_version=4).cells
-    if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"
 }
 RELEASED_CELLS = {
     _grade_id(c): c.source
     for c in (nbformat.read(RELEASE, as_version=4).cells if RELEASE.exists() else [])
-    if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"
 }
 
 

@@ -262,7 +262,9 @@ def _grade_id(cell) -> str | None:
 def test_every_exercise_has_two_wrong_and_one_right_variant():
     nb = nbformat.read(NOTEBOOK, as_version=4)
     solutions = {
-        _grade_id(c) for c in nb.cells if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+        _grade_id(c)
+        for c in nb.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution") and c.cell_type == "code"
     }
     wrong, right = variants.load(STEM)
     assert set(wrong) == solutions

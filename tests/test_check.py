@@ -57,6 +57,19 @@ def test_tiny_solution_passes_and_its_release_is_not_done(tmp_path, capsys):
     assert released.read_bytes() == before  # the student's file is not touched
 
 
+def test_written_answers_are_listed_never_promised(tmp_path, capsys):
+    solutions = write_course(tmp_path, written=True)
+    released = release_copy(solutions, tmp_path / "nbs" / f"{STEM}.ipynb")
+    assert main(["check", str(released), "--quiet"]) == 1
+    out = capsys.readouterr().out
+    assert "0 of 5 points" in out  # the written answer's 2 points are not in the tests' total
+    assert "written answers: 0 of 1 answered, worth 2 more points" in out
+    assert "not answered yet" in out
+    assert main(["check", str(solutions / f"{STEM}.ipynb"), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "5 of 5 points" in out and "1 of 1 answered" in out
+
+
 def test_not_a_notebook_is_a_clear_error(tmp_path, capsys):
     bad = tmp_path / "01_x.ipynb"
     bad.write_text("{ nope")
@@ -73,11 +86,12 @@ def test_course_notebook_01(folder, code, marker, capsys):
     total = sum(
         float(c.metadata["nbgrader"]["points"])
         for c in nbformat.read(str(path), as_version=4).cells
-        if c.metadata.get("nbgrader", {}).get("grade")
+        if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
     )
     assert main(["check", str(path), "--quiet"]) == code
     out = capsys.readouterr().out
     assert marker in out and f"{total:g}  tests passed" in out
+    assert "written answers:" in out and "graded by a person" in out
 
 
 def test_the_table_says_how_many_points_hidden_tests_also_guard():

@@ -469,7 +469,11 @@ def _load_variants():
 def test_every_exercise_has_wrong_and_right_variants():
     wrong, right = _load_variants()
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    exercises = [_grade_id(c) for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    exercises = [
+        _grade_id(c)
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"
+    ]
     assert exercises == list(DEFINES)
     assert set(exercises) == set(wrong) == set(right)
     for grade_id in exercises:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograde.grading.feedback_page import without_grading_time
-from autograde.grading.outputs import RUN_RECORDS
+from autograde.grading.outputs import is_run_record
 from autograde.release import authoring as a
 
 STEM = "01_tiny"
@@ -60,6 +60,22 @@ CELLS = [
     ),
 ]
 
+#: The same notebook with a written answer, graded by a person (2 points).
+WRITTEN_ID = "why_answer"
+CELLS_WITH_WRITTEN = [
+    *CELLS,
+    a.markdown("Why is `quadruple(x)` equal to `double(double(x))`? One sentence."),
+    a.written(
+        WRITTEN_ID,
+        2,
+        """
+        **Answer.** Doubling twice multiplies by 2 · 2 = 4.
+
+        **Rubric (2 points).** 2 points for the product of the two factors.
+        """,
+    ),
+]
+
 WRONG = {
     "double": {
         "adds two": "def double(x):\n    return x + 2\n",
@@ -79,10 +95,11 @@ RIGHT = {
 }
 
 
-def write_course(root: Path) -> Path:
-    """solutions/01_tiny.ipynb and variants/01_tiny.py under ``root``; returns solutions/."""
+def write_course(root: Path, written: bool = False) -> Path:
+    """solutions/01_tiny.ipynb and variants/01_tiny.py under ``root`` (``written``: with the
+    written answer); returns solutions/."""
     solutions = root / "solutions"
-    a.write(a.notebook(list(CELLS)), solutions / f"{STEM}.ipynb")
+    a.write(a.notebook(list(CELLS_WITH_WRITTEN if written else CELLS)), solutions / f"{STEM}.ipynb")
     variants = root / "variants"
     variants.mkdir(parents=True, exist_ok=True)
     (variants / f"{STEM}.py").write_text(f"WRONG = {WRONG!r}\nRIGHT = {RIGHT!r}\n")
@@ -121,7 +138,7 @@ def write_class(root: Path, solutions: Path) -> Path:
 
 
 def digest(root: Path) -> dict[str, str]:
-    """SHA-256 of every result file under ``root`` (all but :data:`RUN_RECORDS`, and feedback
+    """SHA-256 of every result file under ``root`` (all but the run records, and feedback
     pages without their grading time), by path."""
     import hashlib
 
@@ -132,5 +149,5 @@ def digest(root: Path) -> dict[str, str]:
     return {
         str(p.relative_to(root)): hashlib.sha256(content(p)).hexdigest()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and str(p.relative_to(root)) not in RUN_RECORDS
+        if p.is_file() and not is_run_record(p.relative_to(root).as_posix())
     }

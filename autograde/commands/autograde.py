@@ -24,11 +24,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             "nbgrader (autograde, generate_feedback) in a course folder of their own; "
             "SUBMISSIONS is never written to. Writes OUT/grades.csv (student_id, notebook, "
             "score, max_score, status, message; one row per student and course notebook; "
-            "status is graded, missing, invalid or error), OUT/exercises.csv (points per "
-            "graded cell), OUT/feedback/<student_id>/<notebook>.html, OUT/gradebook.csv (one "
-            "row per student, one column per notebook), OUT/report.html (the class at a "
-            "glance) and OUT/manifest.json (hashes, versions, options). Exits 0 when the "
-            "batch completes, even if some submissions are broken; they are listed at the end."
+            "status is graded, needs manual grading, missing, invalid or error), "
+            "OUT/exercises.csv (points per graded cell), OUT/feedback/<student_id>/<notebook>.html, "
+            "OUT/gradebook.csv (one row per student, one column per notebook), OUT/report.html "
+            "(the class at a glance), OUT/manifest.json (hashes, versions, options) and "
+            "OUT/nbgrader, an nbgrader course folder of the whole class in which a person grades "
+            "the written answers with nbgrader's formgrader (then `nn-course grades OUT` merges "
+            "their points and comments). Exits 0 when the batch completes, even if some "
+            "submissions are broken; they are listed at the end."
         ),
     )
     p.add_argument("submissions", type=Path, metavar="SUBMISSIONS")
@@ -91,7 +94,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         type=Path,
         metavar="PREVIOUS_OUT",
         help="an earlier run's --out: print and write OUT/changes.csv, the students whose "
-        "scores this run changes, by how much and on which cells (e.g. after a test was fixed)",
+        "scores this run changes, by how much and on which cells (e.g. after a test was fixed); "
+        "the points and comments a person gave to written answers in that run are kept for "
+        "every answer whose text has not changed",
     )
     p.add_argument(
         "--lms",
@@ -161,13 +166,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for r in report.rows:
-        totals[r.student_id][0] += r.score
-        totals[r.student_id][1] += r.max_score
-    print(f"{'student':<24} {'score':>12}")
-    for sid, (score, most) in sorted(totals.items()):
-        print(f"{sid:<24} {score:>6g} / {most:<5g}")
+    print_totals(report.rows)
     for w in report.warnings:
         print(f"warning: {w}")
     for r in report.problems:
@@ -184,8 +183,35 @@ def run(args: argparse.Namespace) -> int:
         for sid in report.unmatched:
             print(f"warning: {sid} is not in the roster {args.roster}: not in canvas.csv")
     extra = [n for n, on in (("canvas.csv", args.roster), ("changes.csv", args.compare)) if on]
+    students = len({r.student_id for r in report.rows})
     print(
-        f"graded {len(totals)} students; wrote {report.out}/: grades.csv, exercises.csv, "
-        f"gradebook.csv, report.html, manifest.json, {', '.join(extra + ['feedback/'])}"
+        f"graded {students} students; wrote {report.out}/: grades.csv, exercises.csv, "
+        f"gradebook.csv, report.html, manifest.json, {', '.join(extra + ['feedback/', 'nbgrader/'])}"
     )
+    print_waiting(report.rows, report.out)
     return 0
+
+
+def print_totals(rows) -> None:
+    """Each student's total, and the points of written answers a person has yet to grade."""
+    totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for r in rows:
+        totals[r.student_id][0] += r.score
+        totals[r.student_id][1] += r.max_score
+        totals[r.student_id][2] += r.pending_points
+    print(f"{'student':<24} {'score':>12}")
+    for sid, (score, most, waiting) in sorted(totals.items()):
+        later = (
+            f"  (+ up to {waiting:g} of written answers: needs manual grading)" if waiting else ""
+        )
+        print(f"{sid:<24} {score:>6g} / {most:<5g}{later}")
+
+
+def print_waiting(rows, out: Path) -> None:
+    """Say how many written answers wait for a person, and how to grade them."""
+    waiting = sum(len(r.pending) for r in rows)
+    if waiting:
+        print(
+            f"{waiting} written answers need manual grading: cd {out}/nbgrader && jupyter lab, "
+            f"open Nbgrader > Formgrader, grade them, then run: nn-course grades {out}"
+        )

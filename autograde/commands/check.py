@@ -8,7 +8,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from autograde.grading.selfcheck import DEFAULT_TIMEOUT, Exercise
+from autograde.grading.selfcheck import DEFAULT_TIMEOUT, Exercise, WrittenAnswer
 
 
 def table(exercises: list[Exercise]) -> str:
@@ -40,6 +40,22 @@ def table(exercises: list[Exercise]) -> str:
     return "\n".join(lines)
 
 
+def written_table(answers: list[WrittenAnswer]) -> str:
+    """The written answers: no test can check them, a person grades them after the deadline."""
+    if not answers:
+        return ""
+    points = sum(a.points for a in answers)
+    done = sum(1 for a in answers if a.answered)
+    lines = [
+        f"written answers: {done} of {len(answers)} answered, worth {points:g} more points, "
+        "graded by a person after you hand in (not counted above)"
+    ]
+    for a in answers:
+        state = "answered" if a.answered else "not answered yet (an empty answer scores 0)"
+        lines.append(f"  {a.grade_id:<30} {a.points:>4g} pts  {state}")
+    return "\n".join(lines)
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "check",
@@ -67,7 +83,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from autograde.grading.selfcheck import Observed, execute, name_mistakes, summarise
+    from autograde.grading.selfcheck import (
+        Observed,
+        execute,
+        name_mistakes,
+        summarise,
+        written_answers,
+    )
     from autograde.grading.submissions import validate_notebook
 
     path = args.notebook
@@ -86,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"nn-course check: {path} has no graded exercises (not a course notebook?)")
         return 2
     print(table(exercises))
+    written = written_table(written_answers(nb))
+    if written:
+        print(written)
     print(f"ran {path} in {time.perf_counter() - start:.0f} s")
     return 0 if all(ex.status == "passed" for ex in exercises) else 1
 

@@ -102,6 +102,8 @@ def exercise_rates(rows: list[Row]) -> dict[tuple[str, str], tuple[int, int]]:
             continue
         per_exercise: dict[str, bool] = {}
         for c in r.cells:
+            if c.pending:
+                continue
             ex = exercise_of(c.grade_id)
             per_exercise[ex] = per_exercise.get(ex, True) and c.score >= c.max_score
         for ex, ok in per_exercise.items():
@@ -140,7 +142,7 @@ def common_failures(rows: list[Row], top: int = 3) -> dict[tuple[str, str], list
     found: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in rows:
         for c in r.cells:
-            if c.score < c.max_score:
+            if c.score < c.max_score and not c.pending and not c.written:
                 message = c.message.strip() or "(no message: the check lost points silently)"
                 found[(r.notebook, exercise_of(c.grade_id))][message[:200]] += 1
     return {k: v.most_common(top) for k, v in sorted(found.items())}
@@ -157,6 +159,34 @@ def common_misconceptions(
             if c.score < c.max_score and c.misconception:
                 found[(r.notebook, exercise_of(c.grade_id))][c.misconception] += 1
     return {k: v.most_common(top) for k, v in sorted(found.items())}
+
+
+def written_answers_section(rows: list[Row], stems: list[str]) -> list[str]:
+    """The report's "Written answers" part: how many wait for a person, and where to grade."""
+    waiting: Counter = Counter()
+    graded: Counter = Counter()
+    for r in rows:
+        for c in r.cells:
+            if c.written:
+                (waiting if c.pending else graded)[r.notebook] += 1
+    if not waiting and not graded:
+        return []
+    body = [
+        [html.escape(s), str(graded[s]), str(waiting[s])] for s in stems if s in waiting | graded
+    ]
+    parts = ["<h2>Written answers</h2>"]
+    if waiting:
+        parts.append(
+            f"<p id='written-waiting'>{sum(waiting.values())} written answers need manual grading: "
+            "their notebooks say <code>needs manual grading</code> in grades.csv and are left empty "
+            "in gradebook.csv. Grade them in nbgrader's formgrader (<code>cd nbgrader && jupyter "
+            "lab</code>, then Nbgrader &gt; Formgrader), then run <code>nn-course grades</code> on "
+            "this folder to merge the scores and comments into every file.</p>"
+        )
+    else:
+        parts.append("<p id='written-waiting'>Every written answer has been graded.</p>")
+    parts.append(_table(["notebook", "graded", "waiting"], body, "written"))
+    return parts
 
 
 def _table(header: list[str], body: list[list[str]], name: str) -> str:
@@ -238,6 +268,7 @@ def render_report(rows: list[Row], stems: list[str], title: str = "nn-course: th
                 "misconceptions",
             ),
         ]
+    parts += written_answers_section(rows, stems)
     problems = [(r, problem_kind(r)) for r in rows]
     problems = [(r, k) for r, k in problems if k]
     parts.append("<h2>Hand-ins that need a look</h2>")
@@ -278,7 +309,8 @@ def render_report(rows: list[Row], stems: list[str], title: str = "nn-course: th
                 cells.append("")
                 continue
             link = f"feedback/{quote(sid)}/{quote(s)}.html"
-            cells.append(f"<a href='{link}'>{r.score:g} / {r.max_score:g}</a>")
+            waiting = f" (+{r.pending_points:g} to grade)" if r.pending else ""
+            cells.append(f"<a href='{link}'>{r.score:g} / {r.max_score:g}</a>{waiting}")
         total = sum(r.score for r in mine.values())
         most = sum(r.max_score for r in mine.values())
         cells.append(f"{total:g} / {most:g}")

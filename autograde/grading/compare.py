@@ -73,10 +73,11 @@ def read_previous(out: Path) -> tuple[dict, dict]:
         (r["student_id"], r["notebook"]): (float(r["score"]), r["status"])
         for r in _read_csv(Path(out) / "grades.csv")
     }
-    cells: dict[tuple[str, str], dict[str, float]] = {}
+    cells: dict[tuple[str, str], dict[str, float | None]] = {}
     exercises = Path(out) / "exercises.csv"
     for r in _read_csv(exercises) if exercises.is_file() else []:
-        cells.setdefault((r["student_id"], r["notebook"]), {})[r["grade_id"]] = float(r["score"])
+        score = float(r["score"]) if r["score"] else None  # empty: a written answer not yet graded
+        cells.setdefault((r["student_id"], r["notebook"]), {})[r["grade_id"]] = score
     return grades, cells
 
 
@@ -88,13 +89,13 @@ def compare(previous_out: Path, rows: list[Row]) -> list[Change]:
     for key in sorted(set(grades) | set(now)):
         before, status_before = grades.get(key, (None, ""))
         row = now.get(key)
-        after, status_after = (row.score, row.status) if row else (None, "")
+        after, status_after = (row.score, row.shown_status) if row else (None, "")
         old_cells = cells.get(key, {})
-        new_cells = {c.grade_id: c.score for c in row.cells} if row else {}
+        new_cells = {c.grade_id: None if c.pending else c.score for c in row.cells} if row else {}
         moved = [
             (g, old_cells.get(g), new_cells.get(g))
             for g in sorted(set(old_cells) | set(new_cells))
-            if old_cells.get(g) != new_cells.get(g)
+            if (g in old_cells) != (g in new_cells) or old_cells.get(g) != new_cells.get(g)
         ]
         if before != after or status_before != status_after or moved:
             changes.append(Change(*key, before, after, status_before, status_after, moved))

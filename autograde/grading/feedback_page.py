@@ -123,6 +123,7 @@ class ReadableFeedback(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         prefixes = machine_prefixes()
+        waiting = pending_grades(resources)
         nb.metadata.pop("widgets", None)  # saved widget state: a <script> block, and no use here
         heading = None
         for cell in nb.cells:
@@ -138,7 +139,25 @@ class ReadableFeedback(NbGraderPreprocessor):
                 page = cell.metadata.setdefault("nn_course", {})
                 page["exercise"] = title
                 page["message"] = first_error_line(cell)
+                page["pending"] = meta.get("grade_id") in waiting
         return nb, resources
+
+
+def pending_grades(resources) -> set[str]:
+    """Grade ids of the written answers in this feedback's gradebook that no person has graded
+    (no automatic and no manual score: nbgrader's ``score`` reads 0 for them, which the page
+    must not show as a mark)."""
+    info = resources.get("nbgrader", {}) if isinstance(resources, dict) else {}
+    if not info.get("db_url"):
+        return set()
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with Gradebook(info["db_url"]) as gb:
+        try:
+            nb = gb.find_submission_notebook(info["notebook"], info["assignment"], info["student"])
+        except MissingEntry:
+            return set()
+        return {g.name for g in nb.grades if g.auto_score is None and g.manual_score is None}
 
 
 # --------------------------------------------------------------------------- maths

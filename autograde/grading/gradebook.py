@@ -1,7 +1,9 @@
 """Wide gradebooks an LMS imports: ``OUT/gradebook.csv`` and Canvas's import file.
 
 ``gradebook.csv``: one row per student, one column per notebook (its points), then ``total``;
-the second line, ``points_possible``, gives each column's maximum::
+the second line, ``points_possible``, gives each column's maximum. A notebook whose written
+answers no person has graded yet is left empty (and so is the total) in both files, so that an
+LMS import never takes a provisional score as final; ``nn-course grades OUT`` fills it in::
 
     student_id,01_neurons,02_backprop,total
     points_possible,12,20,32
@@ -37,16 +39,19 @@ class RosterError(ValueError):
     """The roster is not a Canvas gradebook export (or cannot be matched unambiguously)."""
 
 
-def _points(value: float) -> str:
-    return f"{value:g}"
+def _points(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
-def score_table(rows: list[Row], stems: list[str]) -> tuple[dict[str, dict[str, float]], dict]:
-    """student -> notebook -> score, and notebook -> max score, from ``rows``."""
-    scores: dict[str, dict[str, float]] = defaultdict(dict)
+def score_table(
+    rows: list[Row], stems: list[str]
+) -> tuple[dict[str, dict[str, float | None]], dict]:
+    """student -> notebook -> score, and notebook -> max score, from ``rows``. A notebook whose
+    written answers await a person has no score yet (None): an LMS must not take it as final."""
+    scores: dict[str, dict[str, float | None]] = defaultdict(dict)
     maxima: dict[str, float] = {}
     for r in rows:
-        scores[r.student_id][r.notebook] = r.score
+        scores[r.student_id][r.notebook] = None if r.pending else r.score
         maxima[r.notebook] = max(maxima.get(r.notebook, 0.0), r.max_score)
     return dict(scores), {s: maxima.get(s, 0.0) for s in stems}
 
@@ -62,7 +67,8 @@ def write_gradebook(rows: list[Row], stems: list[str], path: Path) -> Path:
         )
         for sid in sorted(scores):
             got = [scores[sid].get(s, 0.0) for s in stems]
-            writer.writerow([sid, *(_points(g) for g in got), _points(sum(got))])
+            total = None if None in got else sum(got)
+            writer.writerow([sid, *(_points(g) for g in got), _points(total)])
     return path
 
 

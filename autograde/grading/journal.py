@@ -28,7 +28,7 @@ from pathlib import Path
 from autograde.grading.results import CellGrade, GradingSettings, Row, StudentJob
 
 JOURNAL_DIR = ".journal"
-FORMAT = 1
+FORMAT = 2  # 2: rows carry the autograded notebook and written answers
 
 
 class PreviousRun(ValueError):
@@ -58,16 +58,26 @@ def student_fingerprint(job: StudentJob) -> str:
     return digest.hexdigest()
 
 
-def _row_to_dict(row: Row) -> dict:
+#: The fields of a Row that hold files (written as base64 in JSON).
+BYTES_FIELDS = ("feedback_html", "autograded_ipynb")
+
+
+def row_to_dict(row: Row, files: bool = True) -> dict:
+    """``row`` as JSON-ready data; ``files=False`` leaves out the feedback page and notebook."""
     data = asdict(row)
-    data["feedback_html"] = base64.b64encode(row.feedback_html).decode("ascii")
+    for name in BYTES_FIELDS:
+        if files:
+            data[name] = base64.b64encode(getattr(row, name)).decode("ascii")
+        else:
+            data.pop(name)
     return data
 
 
-def _row_from_dict(data: dict) -> Row:
+def row_from_dict(data: dict) -> Row:
     data = dict(data)
     data["cells"] = [CellGrade(**c) for c in data.get("cells", [])]
-    data["feedback_html"] = base64.b64decode(data.get("feedback_html", ""))
+    for name in BYTES_FIELDS:
+        data[name] = base64.b64decode(data.get(name, ""))
     return Row(**data)
 
 
@@ -93,7 +103,7 @@ class Journal:
             "format": FORMAT,
             "run": self.fingerprint,
             "student": student_fingerprint(job),
-            "rows": [_row_to_dict(r) for r in rows],
+            "rows": [row_to_dict(r) for r in rows],
         }
         fd, tmp = tempfile.mkstemp(prefix=f".{job.student_id}-", dir=self.folder)
         try:
@@ -114,7 +124,7 @@ class Journal:
             return None
         if entry.get("run") != self.fingerprint or entry.get("student") != student_fingerprint(job):
             return None
-        return [_row_from_dict(r) for r in entry["rows"]]
+        return [row_from_dict(r) for r in entry["rows"]]
 
     def other_runs(self) -> int:
         """How many entries belong to a run with other releases or settings."""

@@ -90,7 +90,7 @@ def build_manifest(
                 "notebook": h.notebook,
                 "status": h.status,
                 "sha256": hand_in_sha256(h),
-                "graded": row.status if row else "",
+                "graded": row.shown_status if row else "",
                 "score": row.score if row else None,
                 "max_score": row.max_score if row else None,
                 "seconds": row.seconds if row else None,

@@ -7,6 +7,7 @@ into a scratch folder; :func:`prepare_template` builds the nbgrader course folde
 student's grading starts from; an executor (:mod:`autograde.grading.executors`) grades each
 student in a process and folder of their own; :func:`~autograde.grading.outputs.write_outputs`
 writes ``grades.csv``, ``exercises.csv``, ``feedback/``, ``gradebook.csv`` and ``report.html``,
+the formgrader's course folder ``nbgrader/`` (:mod:`autograde.grading.formgrader`),
 then ``manifest.json`` (:mod:`autograde.grading.manifest`), and on request Canvas's import file
 (:mod:`autograde.grading.gradebook`) and ``changes.csv`` against an earlier run
 (:mod:`autograde.grading.compare`). Nothing is written into the
@@ -23,6 +24,7 @@ from pathlib import Path
 from autograde.grading.compare import compare as compare_runs
 from autograde.grading.compare import read_previous, write_changes
 from autograde.grading.executors import make_executor
+from autograde.grading.formgrader import write_course_folder
 from autograde.grading.gradebook import match_students, read_canvas_roster, write_canvas
 from autograde.grading.journal import (
     JOURNAL_DIR,
@@ -159,6 +161,9 @@ def grade_class(
             on_done=journal.record,
         )
         rows = sorted(done + rows, key=lambda r: (r.student_id, r.notebook))
+        # one nbgrader course folder for the formgrader, with the manual grades of an earlier
+        # run's unchanged written answers
+        rows = write_course_folder(out, template, rows, previous=compare)
         write_outputs(rows, out, stems)
         hand_ins = [h for job in jobs for h in job.hand_ins]
         run = {

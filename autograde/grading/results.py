@@ -101,15 +101,28 @@ def split_test_id(grade_id: str) -> tuple[str, str]:
     return grade_id[: match.start()], match.group(1)
 
 
+#: What ``grades.csv`` and ``exercises.csv`` say of a written answer no person has graded yet.
+NEEDS_MANUAL_GRADING = "needs manual grading"
+
+
 @dataclass
 class CellGrade:
-    """Points of one graded cell, and the first line of its error when it lost points."""
+    """Points of one graded cell, and the first line of its error when it lost points.
+
+    A written answer (an nbgrader manually graded cell) is ``pending`` until a person grades it
+    in the formgrader: its ``score`` is then 0 *only as a placeholder*, and every output says
+    ``needs manual grading`` instead of a number. ``comment`` is the grader's comment (or
+    nbgrader's "No response." for an answer left as released, which scores 0 and is not pending).
+    """
 
     grade_id: str
     score: float
     max_score: float
     message: str = ""
     misconception: str = ""  # the known-wrong answer this failure behaved like, if any
+    pending: bool = False  # a written answer waiting for a person
+    comment: str = ""
+    written: bool = False  # a written answer (graded by a person), pending or not
 
 
 @dataclass
@@ -124,6 +137,12 @@ class NotebookResult:
     notes: list[str] = field(default_factory=list)  # what happened, in the student's terms
     feedback: str = ""  # the feedback page, a path in the worker's folder
     seconds: float = 0.0  # wall time of nbgrader's autograde (what the feedback page shows)
+    autograded: str = ""  # the autograded notebook, a path in the worker's folder (formgrader)
+
+    @property
+    def pending_points(self) -> float:
+        """Points of written answers that wait for a person."""
+        return sum(c.max_score for c in self.cells if c.pending)
 
     @classmethod
     def from_dict(cls, data: dict) -> NotebookResult:
@@ -145,6 +164,27 @@ class Row:
     cells: list[CellGrade] = field(default_factory=list)
     feedback_html: bytes = b""  # empty: the outputs write a page saying why there is none
     seconds: float = 0.0  # grading wall time (0: not graded)
+    autograded_ipynb: bytes = b""  # the autograded notebook, for the formgrader (empty: none)
+
+    @property
+    def pending(self) -> list[CellGrade]:
+        """The written answers of this notebook that no person has graded yet."""
+        return [c for c in self.cells if c.pending]
+
+    @property
+    def pending_points(self) -> float:
+        return sum(c.max_score for c in self.cells if c.pending)
+
+    @property
+    def shown_status(self) -> str:
+        """The status ``grades.csv`` gives: ``needs manual grading`` while a written answer waits."""
+        if self.status == "graded" and self.pending:
+            return NEEDS_MANUAL_GRADING
+        return self.status
+
+    def full_marks(self) -> bool:
+        """Every point that can be decided without a person was earned."""
+        return self.status == "graded" and self.score >= self.max_score - self.pending_points
 
     @classmethod
     def ungraded(cls, hand_in: HandIn, max_score: float, message: str = "") -> Row:
@@ -160,6 +200,9 @@ class Row:
         html = b""
         if result.feedback and Path(result.feedback).is_file():
             html = Path(result.feedback).read_bytes()
+        notebook = b""
+        if result.autograded and Path(result.autograded).is_file():
+            notebook = Path(result.autograded).read_bytes()
         return cls(
             student_id,
             result.notebook,
@@ -170,6 +213,7 @@ class Row:
             list(result.cells),
             html,
             result.seconds,
+            notebook,
         )
 
 

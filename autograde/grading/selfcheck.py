@@ -67,6 +67,36 @@ def _problem(cell) -> str:
     return ""
 
 
+#: What a released written-answer cell holds until the student writes in it.
+ANSWER_STUB = "YOUR ANSWER HERE"
+
+
+@dataclass
+class WrittenAnswer:
+    """A written answer (a markdown cell a person grades): its id, points, and whether the
+    student has written anything in it yet."""
+
+    grade_id: str
+    points: float
+    answered: bool
+
+
+def written_answers(nb) -> list[WrittenAnswer]:
+    """The notebook's written answers, in order (no test can check them: a person will)."""
+    found = []
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell.get("cell_type") == "markdown" and meta.get("grade") and meta.get("solution"):
+            text = _source(cell).strip()
+            answered = bool(text) and text != ANSWER_STUB
+            found.append(
+                WrittenAnswer(
+                    meta.get("grade_id", "?"), float(meta.get("points", 0) or 0), answered
+                )
+            )
+    return found
+
+
 def summarise(nb) -> list[Exercise]:
     """Exercises of an executed notebook, each with its test cells' outcomes."""
     exercises: dict[str, Exercise] = {}

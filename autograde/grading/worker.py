@@ -192,19 +192,36 @@ def _generate_feedback(api, stem: str, student_id: str) -> dict:
 
 
 def _read_scores(api, root: Path, stem: str, student_id: str, result: NotebookResult) -> None:
+    """Each graded cell's points from the student's gradebook. A written answer nbgrader left to
+    a person (no automatic score) is ``pending``, never a silent 0."""
     from nbgrader.api import MissingEntry
 
     with api.gradebook as gb:
         result.max_score = float(gb.find_notebook(stem, stem).max_score)
+        written = {
+            c.name for c in gb.find_notebook(stem, stem).grade_cells if c.cell_type == "markdown"
+        }
         try:
             nb = gb.find_submission_notebook(stem, stem, student_id)
         except MissingEntry:
             return
         result.score = float(nb.score or 0.0)
-        errors = _cell_errors(root / "autograded" / student_id / stem / f"{stem}.ipynb")
+        autograded = root / "autograded" / student_id / stem / f"{stem}.ipynb"
+        if autograded.is_file():
+            result.autograded = str(autograded)
+        errors = _cell_errors(autograded)
+        comments = {c.name: c.comment or "" for c in nb.comments}
         result.cells = sorted(
             (
-                CellGrade(g.name, float(g.score or 0.0), float(g.max_score), errors.get(g.name, ""))
+                CellGrade(
+                    g.name,
+                    float(g.score or 0.0),
+                    float(g.max_score),
+                    errors.get(g.name, ""),
+                    pending=g.auto_score is None and g.manual_score is None,
+                    comment=comments.get(g.name, ""),
+                    written=g.name in written,
+                )
                 for g in nb.grades
             ),
             key=lambda c: c.grade_id,

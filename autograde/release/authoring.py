@@ -72,6 +72,18 @@ def tests(grade_id: str, points: float, source: str) -> nbformat.NotebookNode:
     )
 
 
+def written(grade_id: str, points: float, source: str) -> nbformat.NotebookNode:
+    """A written answer a person grades (nbgrader's "manually graded answer"): a markdown cell
+    whose whole text, the master answer and its rubric, is the solution (students get
+    "YOUR ANSWER HERE")."""
+    if points <= 0:
+        raise ValueError(f"written answer {grade_id!r} needs positive points")
+    return new_markdown_cell(
+        _clean(source),
+        metadata=_meta(grade_id, solution=True, grade=True, locked=False, points=points),
+    )
+
+
 def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
     """A Python 3 notebook holding ``cells``; grade ids must be unique."""
     ids = [c.metadata["nbgrader"]["grade_id"] for c in cells if "nbgrader" in c.metadata]

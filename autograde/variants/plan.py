@@ -60,6 +60,7 @@ def solution_ids(nb: dict) -> list[str]:
         c["metadata"]["nbgrader"]["grade_id"]
         for c in nb["cells"]
         if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+        and c.get("cell_type") == "code"
     ]
 
 
