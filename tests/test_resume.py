@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     root = tmp_path_factory.mktemp("resume")
-    solutions = write_course(root)
+    solutions = write_course(root, written=True)  # rows with a written answer waiting, too
     klass = write_class(root, solutions)
     whole = root / "whole"
     grade_class(klass, whole, solutions=solutions, settings=QUICK, progress=False)

@@ -21,7 +21,8 @@ def archive(tmp_path_factory):
 
 def test_the_archive_holds_no_hidden_test_and_no_known_answer(archive):
     secrets = student_dist.secret_lines()
-    assert all(secrets.values()) and len(secrets) >= 12  # every notebook and variants file
+    # every notebook's hidden tests and written answers, every variants file
+    assert all(secrets.values()) and len(secrets) >= 18
     assert student_dist.leaks(archive) == []
     names = zipfile.ZipFile(archive).namelist()
     assert not [
@@ -30,8 +31,11 @@ def test_the_archive_holds_no_hidden_test_and_no_known_answer(archive):
     assert sum(n.endswith(".ipynb") for n in names) == 6
 
 
-def test_the_scan_finds_a_planted_hidden_test_line(archive, tmp_path):
-    line = sorted(student_dist.secret_lines()["hidden tests of 04_convolution"])[0]
+@pytest.mark.parametrize(
+    "where", ["hidden tests of 04_convolution", "written answers and rubrics of 04_convolution"]
+)
+def test_the_scan_finds_a_planted_secret_line(archive, tmp_path, where):
+    line = sorted(student_dist.secret_lines()[where])[0]
     planted = tmp_path / "planted.zip"
     with zipfile.ZipFile(archive) as src, zipfile.ZipFile(planted, "w") as dst:
         for member in src.namelist():
@@ -42,7 +46,7 @@ def test_the_scan_finds_a_planted_hidden_test_line(archive, tmp_path):
                 data = json.dumps(nb).encode()
             dst.writestr(member, data)
     found = student_dist.leaks(planted)
-    assert found and "hidden tests of 04_convolution" in found[0]
+    assert found and where in found[0]
 
 
 def test_the_archive_installs_and_its_commands_run(archive, tmp_path):

@@ -14,7 +14,7 @@ import json
 import shutil
 
 import pytest
-from tinycourse import STEM, WRITTEN_ID, write_class, write_course
+from tinycourse import STEM, WRITTEN_ID, release_copy, write_class, write_course
 
 from autograde.cli import main as nn_course
 from autograde.grading.formgrader import answer_text, autograded_path, safe_for_browser
@@ -47,7 +47,7 @@ def give(out, student, points, comment):
     with Gradebook(f"sqlite:///{out / 'nbgrader' / 'gradebook.db'}") as gb:
         grade = gb.find_grade(WRITTEN_ID, STEM, STEM, student)
         grade.manual_score = points
-        grade.needs_manual_grade = False
+        grade.needs_manual_grade = points is None
         gb.find_comment(WRITTEN_ID, STEM, STEM, student).manual_comment = comment
         gb.db.commit()
 
@@ -55,11 +55,18 @@ def give(out, student, points, comment):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """ann hands in the solution (the master answer), ben the release (no answer), cat a
-    wrong function and a written answer with HTML in it."""
+    wrong function and a written answer with HTML in it, fay the release without the written
+    answer's cell."""
     root = tmp_path_factory.mktemp("written")
     solutions = write_course(root, written=True)
     klass = write_class(root, solutions)
     answer(klass / "cat" / f"{STEM}.ipynb", HOSTILE)
+    fay = release_copy(solutions, klass / "fay" / f"{STEM}.ipynb")
+    nb = json.loads(fay.read_text(encoding="utf-8"))
+    nb["cells"] = [
+        c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") != WRITTEN_ID
+    ]
+    fay.write_text(json.dumps(nb), encoding="utf-8")
     out = root / "out"
     grade_class(klass, out, solutions=solutions, settings=QUICK, progress=False)
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
@@ -72,8 +79,9 @@ def test_an_ungraded_written_answer_says_so_in_every_output(graded):
     assert rows["ann"]["status"] == NEEDS_MANUAL_GRADING
     assert (rows["ann"]["score"], rows["ann"]["max_score"]) == ("5", "7")
     assert "written answers worth 2 points await a person" in rows["ann"]["message"]
-    # an answer left as released is no answer: 0, decided, nothing for a person to do
-    assert (rows["ben"]["status"], rows["ben"]["score"]) == ("graded", "0")
+    # an answer left as released, or deleted, is no answer: 0, decided, nothing for a person
+    for sid in ("ben", "fay"):
+        assert (rows[sid]["status"], rows[sid]["score"]) == ("graded", "0"), sid
     cells = {(r["student_id"], r["grade_id"]): r for r in _csv_bytes(before["exercises.csv"])}
     assert cells["ann", WRITTEN_ID]["score"] == ""
     assert cells["ann", WRITTEN_ID]["message"] == NEEDS_MANUAL_GRADING
@@ -102,7 +110,8 @@ def test_out_holds_an_nbgrader_course_folder_the_formgrader_can_open(graded):
     assert (root / "nbgrader_config.py").is_file()
     assert (root / "source" / STEM / f"{STEM}.ipynb").is_file()  # the rubric, for the grader
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        assert sorted(s.id for s in gb.students) == ["ann", "ben", "cat"]  # dan, eve: no notebook
+        # dan and eve handed in no notebook
+        assert sorted(s.id for s in gb.students) == ["ann", "ben", "cat", "fay"]
         ann = gb.find_grade(WRITTEN_ID, STEM, STEM, "ann")
         assert ann.auto_score is None and ann.needs_manual_grade
         tests = gb.find_grade("quadruple_test", STEM, STEM, "cat")
@@ -166,9 +175,18 @@ def test_nn_course_grades_merges_points_and_comments(graded, tmp_path, capsys):
     ann = next(e for e in manifest["hand_ins"] if e["student_id"] == "ann")
     assert (ann["score"], ann["graded"]) == (6.5, "graded")
     # running it again changes nothing
-    before = (out / "grades.csv").read_bytes()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.suffix == ".csv"}
+    page_before = (out / "feedback" / "ann" / f"{STEM}.html").read_bytes()
     assert nn_course(["grades", str(out)]) == 0
-    assert (out / "grades.csv").read_bytes() == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.suffix == ".csv"} == before
+    assert (out / "feedback" / "ann" / f"{STEM}.html").read_bytes() == page_before
+    # a grade taken back in the formgrader: the answer waits for a person again, everywhere
+    give(out, "ann", None, None)
+    assert nn_course(["grades", str(out)]) == 0
+    rows = {r["student_id"]: r for r in _csv(out / "grades.csv")}
+    assert (rows["ann"]["score"], rows["ann"]["status"]) == ("5", NEEDS_MANUAL_GRADING)
+    page = (out / "feedback" / "ann" / f"{STEM}.html").read_text(encoding="utf-8")
+    assert "needs manual grading" in page and "Right idea" not in page
 
 
 def test_grading_again_keeps_the_grades_of_unchanged_answers(graded, tmp_path):

@@ -8,7 +8,9 @@ course folder. :func:`write_course_folder` builds it from the graded rows:
     OUT/nbgrader/gradebook.db            every student's grades, written through nbgrader.api
     OUT/nbgrader/autograded/<id>/<nb>/<nb>.ipynb   what the formgrader shows
     OUT/nbgrader/source/, release/       the assignments (source holds each answer's rubric)
-    OUT/nbgrader/rows.json               the run's rows, which ``nn-course grades`` re-exports
+    OUT/nbgrader/rows.json               the run's rows as autograded, which ``nn-course grades``
+                                         re-exports with a person's grades merged in
+    OUT/nbgrader/merged.json             what the last merge changed (to rewrite only new pages)
 
 The gradebook holds each autograded cell's score as nbgrader's ``auto_score``; a written answer
 a student wrote has none and ``needs_manual_grade`` set, until a grader gives it points in the
@@ -30,6 +32,7 @@ import json
 import re
 import shutil
 import warnings
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from autograde.grading.feedback import SAFE_MIME
@@ -37,7 +40,8 @@ from autograde.grading.journal import row_from_dict, row_to_dict
 from autograde.grading.results import CellGrade, Row
 
 FOLDER = "nbgrader"
-ROWS_FILE = "rows.json"
+ROWS_FILE = "rows.json"  # the rows as autograded (a person's grades are merged on top)
+MERGED_FILE = "merged.json"  # the cells the last merge changed, to rewrite only changed pages
 
 CONFIG = """\
 # The class's nbgrader course folder, written by `nn-course autograde`.
@@ -162,7 +166,7 @@ def write_course_folder(
     if previous is not None:
         carry_over(Path(previous), root)
     save_rows(root, rows)
-    return merge_manual_grades(out, rows, refresh_feedback=previous is not None)
+    return merge_manual_grades(out, rows)
 
 
 def save_rows(root: Path, rows: list[Row]) -> None:
@@ -252,44 +256,51 @@ def carry_over(previous_out: Path, root: Path) -> int:
 
 
 def merge_manual_grades(out: Path, rows: list[Row], refresh_feedback: bool = True) -> list[Row]:
-    """``rows`` with the points and comments a person gave in ``OUT/nbgrader``'s gradebook; each
-    row a person touched gets its feedback page written again (``refresh_feedback``)."""
+    """``rows`` (as autograded) with the points and comments a person gave in ``OUT/nbgrader``'s
+    gradebook. A row whose merged grades differ from the last merge's (``merged.json``) gets its
+    feedback page written again (``refresh_feedback``): running this after grading a few more
+    answers rewrites only those students' pages, and a grade taken back shows as waiting again."""
     root = folder_of(out)
     entries = _manual_entries(root)
-    merged = []
+    last_path = root / MERGED_FILE
+    last = json.loads(last_path.read_text(encoding="utf-8")) if last_path.is_file() else {}
+    now: dict[str, list[dict]] = {}
+    result = []
     for row in rows:
-        touched = False
-        cells = []
-        for c in row.cells:
-            score, note = entries.get((row.student_id, row.notebook, c.grade_id), (None, None))
-            if score is None and not note:
-                cells.append(c)
-                continue
-            touched = True
-            cells.append(
-                CellGrade(
-                    c.grade_id,
-                    float(score) if score is not None else c.score,
-                    c.max_score,
-                    c.message,
-                    c.misconception,
-                    pending=c.pending and score is None,
-                    comment=note or c.comment,
-                    written=c.written,
-                )
-            )
-        if touched:
+        cells = [
+            _merged_cell(c, entries.get((row.student_id, row.notebook, c.grade_id)))
+            for c in row.cells
+        ]
+        key = f"{row.student_id}/{row.notebook}"
+        state = [asdict(c) for c in cells]
+        before = last.get(key, [asdict(c) for c in row.cells])
+        if cells != row.cells:
+            now[key] = state
+        if state != before:
             row = _with_cells(row, cells)
             if refresh_feedback and row.status == "graded":
                 row.feedback_html = feedback_page(root, row) or row.feedback_html
-        merged.append(row)
-    save_rows(root, merged)
-    return merged
+        elif cells != row.cells:
+            row = replace(_with_cells(row, cells), feedback_html=row.feedback_html)
+        result.append(row)
+    last_path.write_text(json.dumps(now, indent=1), encoding="utf-8")
+    return result
+
+
+def _merged_cell(cell: CellGrade, entry: tuple[float | None, str | None] | None) -> CellGrade:
+    """``cell`` with a person's points (``entry[0]``) and comment (``entry[1]``), if any."""
+    score, note = entry or (None, None)
+    if score is None and not note:
+        return cell
+    return replace(
+        cell,
+        score=float(score) if score is not None else cell.score,
+        pending=cell.pending and score is None,
+        comment=note or cell.comment,
+    )
 
 
 def _with_cells(row: Row, cells: list[CellGrade]) -> Row:
-    from dataclasses import replace
-
     return replace(row, cells=cells, score=sum(c.score for c in cells if not c.pending))
 
 

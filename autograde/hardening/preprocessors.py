@@ -69,6 +69,14 @@ class SafeOverwriteCells(RecordsNotes, OverwriteCells):
         config=True
     )
 
+    def missing_cell_transform(self, source_cell, max_score, is_solution=False, is_task=False):
+        """nbgrader's re-added cell; a deleted *written answer* comes back as released (no
+        notice in it), so that it scores 0 as "No response." instead of waiting for a person."""
+        cell = super().missing_cell_transform(source_cell, max_score, is_solution, is_task)
+        if is_solution and cell["cell_type"] == "markdown":
+            cell["source"] = source_cell.source
+        return cell
+
     def preprocess(self, nb, resources):  # noqa: ANN001 - nbconvert's signature
         info = resources["nbgrader"]
         release = (

@@ -122,11 +122,15 @@ def secret_lines(root: Path | None = None) -> dict[str, set[str]]:
     secrets: dict[str, set[str]] = {}
     for nb in sorted((root / "solutions").glob("*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-        hidden = set()
+        hidden, written = set(), set()
         for cell in cells:
             for block in HIDDEN_BLOCK.findall("".join(cell["source"])):
                 hidden |= _lines(block)
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if cell["cell_type"] == "markdown" and meta.get("grade") and meta.get("solution"):
+                written |= _lines("".join(cell["source"]))  # the master answer and its rubric
         secrets[f"hidden tests of {nb.stem}"] = hidden - public
+        secrets[f"written answers and rubrics of {nb.stem}"] = written - public
     for path in sorted((root / "autograde" / "variants").glob("[0-9]*.py")):  # not the loader
         secrets[f"known answers {path.name}"] = _lines(path.read_text(encoding="utf-8")) - public
     return secrets
