@@ -13,8 +13,11 @@ read-only through ``NN_COURSE_MODELS`` (see :func:`course.cnn.model_cache_dir`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from autograde.release.coursefolder import SOLUTIONS_DIR
@@ -43,7 +46,25 @@ def _calls(stems: list[str], solutions: Path, call: str) -> bool:
 
 
 def build_shared(folder: Path, stems: list[str], solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
-    """Build what ``stems`` need into ``folder``; returns file name -> SHA-256."""
+    """Build what ``stems`` need into ``folder``; returns file name -> SHA-256. The training runs
+    in this process, and torch may set variables of its own (``TORCHINDUCTOR_CACHE_DIR``): the
+    instructor's environment is put back as it was."""
+    with _environment_kept():
+        return _build_shared(folder, stems, solutions)
+
+
+@contextlib.contextmanager
+def _environment_kept() -> Iterator[None]:
+    before = dict(os.environ)
+    try:
+        yield
+    finally:
+        for name in [n for n in os.environ if n not in before]:
+            del os.environ[name]
+        os.environ.update(before)
+
+
+def _build_shared(folder: Path, stems: list[str], solutions: Path) -> dict[str, str]:
     folder.mkdir(parents=True, exist_ok=True)
     if _calls(stems, solutions, "cnn.trained_model("):
         from course import cnn
