@@ -47,7 +47,7 @@ def lost_points(row) -> str:
     lines += [
         f"  {c.grade_id}: {c.score:g}/{c.max_score:g}  {c.message}".rstrip()
         for c in row.cells
-        if c.score < c.max_score
+        if c.score < c.max_score and not c.pending
     ]
     return "\n".join(lines)
 
@@ -57,7 +57,12 @@ def test_solution_autogrades_to_full_marks(graded, stem):
     """The named check CI runs in both environments (locked and newest)."""
     row = graded["perfect", stem]
     assert row.status == "graded" and row.max_score > 0, lost_points(row)
-    assert row.score == row.max_score, lost_points(row)
+    # every point but the written answers', which wait for a person (never a silent 0)
+    assert row.full_marks(), lost_points(row)
+    written = [c for c in row.cells if c.written]
+    assert written, f"{stem} asks for no written answer"
+    assert all(c.pending and c.score == 0 for c in written), written
+    assert row.score == row.max_score - sum(c.max_score for c in written), lost_points(row)
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -65,3 +70,7 @@ def test_release_autogrades_to_zero(graded, stem):
     row = graded["blank", stem]
     assert row.status == "graded", lost_points(row)
     assert row.score == 0.0, f"{stem}: the release scores {row.score:g}, not 0"
+    # a written answer left as released is no answer: 0 points, nothing for a person to grade
+    written = [c for c in row.cells if c.written]
+    assert written and not row.pending, written
+    assert all(c.comment == "No response." for c in written), written

@@ -78,3 +78,54 @@ def test_the_shipped_known_mistakes_are_made_from_the_current_solutions(tmp_path
     first = edited / f"{stems[0]}.ipynb"
     first.write_text(first.read_text(encoding="utf-8").replace("\n", "\n ", 1), encoding="utf-8")
     assert mistakes_out_of_date(stems, edited) == [stems[0]]
+
+
+def _written(path):
+    """grade id -> (points, text) of each written answer (a graded markdown solution cell)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        c["metadata"]["nbgrader"]["grade_id"]: (
+            c["metadata"]["nbgrader"].get("points"),
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+        )
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+        and c.get("metadata", {}).get("nbgrader", {}).get("grade")
+        and c["metadata"]["nbgrader"].get("solution")
+    }
+
+
+def test_every_notebook_asks_for_a_written_answer_with_its_rubric_kept_from_students():
+    for stem in course_stems():
+        master = _written(SOLUTIONS_DIR / f"{stem}.ipynb")
+        released = _written(RELEASE_DIR / f"{stem}.ipynb")
+        assert master, f"{stem} asks for no written answer"
+        assert set(released) == set(master), stem
+        for grade_id, (points, text) in master.items():
+            assert 0 < points <= 3, (stem, grade_id, points)
+            assert "**Answer.**" in text and "**Rubric" in text, (stem, grade_id)
+            assert released[grade_id] == (points, "YOUR ANSWER HERE"), (stem, grade_id)
+        release_text = (RELEASE_DIR / f"{stem}.ipynb").read_text(encoding="utf-8")
+        assert "**Rubric" not in release_text and "**Answer.**" not in release_text, stem
+
+
+def test_each_notebook_states_its_points_as_its_cells_give_them():
+    import re
+
+    for stem in course_stems():
+        nb = json.loads((SOLUTIONS_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        graded = [c for c in nb["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+        total = sum(float(c["metadata"]["nbgrader"]["points"]) for c in graded)
+        written = sum(
+            float(c["metadata"]["nbgrader"]["points"])
+            for c in graded
+            if c["cell_type"] == "markdown"
+        )
+        intro = "".join(nb["cells"][0]["source"])
+        stated = re.search(
+            r"\*\*Points: (\d+)\*\*: (\d+) autograded .*?\s+and (\d+)\s+for\s+(a\s+)?written",
+            intro,
+            re.S,
+        )
+        assert stated, f"{stem}: the introduction does not state its points"
+        assert [float(g) for g in stated.group(1, 2, 3)] == [total, total - written, written], stem
