@@ -105,6 +105,7 @@ def run_course(train, test, target: float, seed: int, epochs: int | None = None)
         "test_accuracy_per_epoch": history.test_accuracy,
         "train_seconds": seconds,
         "seconds_per_epoch": history.seconds,
+        "threads_per_epoch": history.threads,  # what course.threads chose (0: a GPU)
         "images_per_second": history.epochs * len(train[0]) / seconds,
         "reached_target": history.test_accuracy[-1] >= target,
     }
@@ -116,7 +117,8 @@ def busy_processes(count: int) -> list[subprocess.Popen]:
 
 
 def run_loaded(train, test, target: float, busy: int, epochs: int, quiet: dict) -> dict:
-    """Seed ``quiet['seed']`` again for the same epochs with ``busy`` busy processes beside it."""
+    """Seed ``quiet['seed']`` again for the same epochs with ``busy`` busy processes beside it,
+    then once more quiet on one thread: the floor one thread's fair share of the cores allows."""
     workers = busy_processes(busy)
     try:
         time.sleep(0.5)  # let them start spinning
@@ -127,18 +129,28 @@ def run_loaded(train, test, target: float, busy: int, epochs: int, quiet: dict) 
             p.wait()
     cores = os.cpu_count() or 1
     threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        one_thread = run_course(train, test, target, quiet["seed"], epochs=epochs)
+    finally:
+        torch.set_num_threads(threads)
     per_epoch_quiet = statistics.mean(quiet["seconds_per_epoch"][:epochs])
     per_epoch_loaded = statistics.mean(loaded["seconds_per_epoch"])
+    per_epoch_one = statistics.mean(one_thread["seconds_per_epoch"])
     return {
         "busy_processes": busy,
         "cores": cores,
         "torch_threads": threads,
+        "threads_under_load": loaded["threads_per_epoch"],
         "seconds_per_epoch_quiet": per_epoch_quiet,
         "seconds_per_epoch_loaded": per_epoch_loaded,
+        "seconds_per_epoch_quiet_one_thread": per_epoch_one,
         "slowdown": per_epoch_loaded / per_epoch_quiet,
         # the CPU time it would get if the scheduler shared the cores out evenly among the
         # runnable threads: (busy + threads) / cores times slower, at least 1
         "proportional_slowdown": max(1.0, (busy + threads) / cores),
+        # one thread beside ``busy`` busy processes gets cores / (busy + 1) of a core at most
+        "one_thread_floor": per_epoch_one * max(1.0, (busy + 1) / cores) / per_epoch_quiet,
         "run": loaded,
     }
 
@@ -262,7 +274,9 @@ def main(argv: list[str] | None = None) -> dict:
             f"with {lo['busy_processes']} busy processes on {lo['cores']} cores: "
             f"{lo['seconds_per_epoch_loaded']:.2f} s per epoch vs {lo['seconds_per_epoch_quiet']:.2f} s "
             f"quiet, {lo['slowdown']:.1f}x slower (an even share of the cores: "
-            f"{lo['proportional_slowdown']:.1f}x); OpenMP policy {machine['openmp_policy']}"
+            f"{lo['proportional_slowdown']:.1f}x; one thread's fair share: "
+            f"{lo['one_thread_floor']:.1f}x); threads under load {lo['threads_under_load']}; "
+            f"OpenMP policy {machine['openmp_policy']}"
         )
     if "peer" in results:
         print(f"peer / course training time: {report['peer_over_course_train_seconds']:.1f}x")

@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from course.device import get_device, native_bfloat16, to_device
+from course.threads import ThreadGovernor
 
 MNIST_MEAN = 0.1307
 MNIST_STD = 0.3081
@@ -196,6 +197,7 @@ class History:
     test_loss: list[float] = field(default_factory=list)
     test_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)  # training time of each epoch
+    threads: list[int] = field(default_factory=list)  # CPU threads at each epoch's end (0: GPU)
 
     @property
     def epochs(self) -> int:
@@ -302,6 +304,7 @@ def fit(
         else contextlib.nullcontext()
     )
     history = History()
+    governor = ThreadGovernor() if device.type == "cpu" else None  # fewer threads when shared
     monitor = slice(0, min(n, len(x_test)))
     bar = tqdm(
         total=recipe.epochs * steps_per_epoch, desc="training", unit="batch", disable=not progress
@@ -318,11 +321,14 @@ def fit(
                 schedule.step()
                 total += float(loss) * len(index)
                 bar.update(1)
+                if governor is not None:
+                    governor.update()
                 if i % 20 == 0:
                     bar.set_postfix(epoch=epoch + 1, loss=f"{float(loss):.3f}")
             if device.type == "cuda":
                 torch.cuda.synchronize(device)
             history.seconds.append(time.perf_counter() - start)
+            history.threads.append(torch.get_num_threads() if governor is not None else 0)
             history.train_loss.append(total / n)
             history.train_accuracy.append(evaluate(model, x_train[monitor], y_train[monitor])[1])
             test_loss, test_accuracy = evaluate(model, x_test, y_test)
@@ -335,6 +341,8 @@ def fit(
         pass
     finally:
         bar.close()
+        if governor is not None:
+            governor.restore()
     return history
 
 
