@@ -22,11 +22,14 @@ STEM = "04_convolution"
 RAISES = "import numpy as np\n\nnp.zeros((2, 2)).reshape(3)  # an error in the answer cell itself\n"
 
 
-def _test_cells(stem: str) -> list[str]:
-    """The grade ids of the notebook's graded test cells (one table-of-contents entry each)."""
+def _graded_cells(stem: str) -> tuple[list[str], list[str]]:
+    """The grade ids of the notebook's graded test cells and of its written answers (one
+    table-of-contents entry each)."""
     nb = nbformat.read(course_root() / "solutions" / f"{stem}.ipynb", as_version=4)
-    grading = [c.get("metadata", {}).get("nbgrader", {}) for c in nb.cells]
-    return sorted(g["grade_id"] for g in grading if g.get("grade") and not g.get("solution"))
+    grading = [(c.cell_type, c.get("metadata", {}).get("nbgrader", {})) for c in nb.cells]
+    tests = sorted(g["grade_id"] for _, g in grading if g.get("grade") and not g.get("solution"))
+    written = sorted(g["grade_id"] for kind, g in grading if kind == "markdown" and g.get("grade"))
+    return tests, written
 
 
 @pytest.fixture(scope="module")
@@ -80,9 +83,13 @@ def test_the_page_reads_well_offline(graded, tmp_path):
     assert left == [], f"the page asked the network for {left}"
     assert summary["student"] == "ann" and summary["notebook"] == STEM
     assert summary["score"] == f"{float(row['score'])} / {float(row['max_score'])}"
+    assert row["status"] == "needs manual grading"
     assert summary["time"].startswith("graded in ") and summary["time"].endswith(" s")
     names = {gid: (cls, label) for gid, cls, label in toc}
-    assert "Test cell" not in text and sorted(names) == _test_cells(STEM)
+    tests, written = _graded_cells(STEM)
+    assert "Test cell" not in text and sorted(names) == sorted(tests + written)
+    for grade_id in written:  # the solution's master answer waits for a person, not a 0
+        assert names[grade_id][0] == "pending" and "needs manual grading" in names[grade_id][1]
     assert (
         names["conv1d_test"][0] == "failed"
         and "One-dimensional convolution" in names["conv1d_test"][1]

@@ -89,9 +89,9 @@ def test_grades_csv(graded):
     _, out, _ = graded
     rows = {r["student_id"]: r for r in _rows(out / "grades.csv")}
     assert sorted(rows) == ["alice", "bob", "carol", "dave", "erin"]
-    expected = {
-        "alice": ("16", "graded"),
-        "bob": ("12", "graded"),
+    expected = {  # alice and bob wrote the written answer (2 points): a person grades it
+        "alice": ("16", "needs manual grading"),
+        "bob": ("12", "needs manual grading"),
         "carol": ("0", "graded"),
         "dave": ("0", "invalid"),
         "erin": ("0", "missing"),
@@ -100,7 +100,7 @@ def test_grades_csv(graded):
         assert rows[sid]["notebook"] == STEM
         assert (rows[sid]["score"], rows[sid]["max_score"], rows[sid]["status"]) == (
             score,
-            "16",
+            "18",
             status,
         )
     assert "JSON" in rows["dave"]["message"]
@@ -108,9 +108,19 @@ def test_grades_csv(graded):
 
 def test_exercise_breakdown_cell_by_cell(graded):
     _, out, _ = graded
+    rows = _rows(out / "exercises.csv")
     got = {
         (r["student_id"], r["grade_id"]): (float(r["score"]), float(r["max_score"]))
-        for r in _rows(out / "exercises.csv")
+        for r in rows
+        if r["grade_id"] in CELLS
+    }
+    written = {
+        (r["student_id"], r["score"], r["message"]) for r in rows if r["grade_id"] not in CELLS
+    }
+    assert written == {
+        ("alice", "", "needs manual grading"),
+        ("bob", "", "needs manual grading"),
+        ("carol", "0", ""),
     }
     for cell in CELLS:
         assert got["alice", cell] == (POINTS[cell], POINTS[cell])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.hostile import builders as b
+
 
 def check_row(battery, sid: str) -> None:
     case = battery.cases[sid]
@@ -10,5 +12,5 @@ def check_row(battery, sid: str) -> None:
     assert row.score == case.score, (
         f"{sid}: score {row.score} (expected {case.score}): {row.message}"
     )
-    assert row.max_score == 16
+    assert row.max_score == b.TOTAL
     assert case.message.lower() in row.message.lower(), f"{sid}: message {row.message!r}"

@@ -4,7 +4,8 @@ Every builder starts from a *perfect* hand-in (the released notebook with the so
 notebook's answers in its solution cells) and breaks or abuses it in one way. ``CASES`` maps
 each hostile student id to its builder and to what the grader must make of it. Points of
 01_neurons: neuron_test 2, logic_units_test 3, relu_net_test 3, or_networks_test 3,
-parameter_counts_test 3, output_size_test 2 (16 in all).
+parameter_counts_test 3, output_size_test 2 (``FULL``, 16 autograded), and a written answer a
+person grades (``TOTAL``: 18 in all).
 """
 
 from __future__ import annotations
@@ -21,8 +22,25 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from autograde import course_root
 
 STEM = "01_neurons"
-FULL = 16.0
 ROOT = course_root()
+
+
+def _points(markdown: bool | None) -> float:
+    """Points of the solution notebook's graded cells (markdown: only the written answers,
+    False: only the autograded ones, None: all)."""
+    cells = json.loads((ROOT / "solutions" / f"{STEM}.ipynb").read_text(encoding="utf-8"))["cells"]
+    return sum(
+        float(c["metadata"]["nbgrader"]["points"])
+        for c in cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+        and (markdown is None or (c["cell_type"] == "markdown") == markdown)
+    )
+
+
+#: Every automatic point of the notebook (what a perfect hand-in earns before a person grades).
+FULL = _points(False)
+#: The notebook's maximum, its written answer included.
+TOTAL = _points(None)
 
 #: A wrong neuron of the right shape, right at z = 0 (the first visible check) and wrong
 #: elsewhere: loses neuron_test's 2 points unless the tests are fooled.

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("sid", sorted(b.NOT_NOTEBOOKS))
 def test_not_a_notebook_is_invalid_with_the_reason(battery, sid):
     row = battery.row(sid)
-    assert (row.status, row.score, row.max_score) == ("invalid", 0, 16)
+    assert (row.status, row.score, row.max_score) == ("invalid", 0, b.TOTAL)
     assert b.NOT_NOTEBOOKS[sid][1].lower() in row.message.lower()
     assert "could not be graded" in battery.feedback(sid)
 
