@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograde.grading.results import DEFAULT_CELL_TIMEOUT, GradingSettings
+from autograde.grading.results import DEFAULT_CELL_TIMEOUT, GradingSettings, full_marks
 from autograde.release.coursefolder import SOLUTIONS_DIR
 from autograde.variants import VARIANTS_DIR, variant_stems
 from autograde.variants.plan import (  # noqa: F401 - the audit's public names, as before
@@ -137,12 +137,6 @@ def _cell_scores(row) -> dict[str, tuple[float, float]]:
     }
 
 
-def _full_marks(row) -> bool:
-    """Graded, with every point that needs no person (written answers wait for one)."""
-    waiting = sum(c.max_score for c in row.cells if getattr(c, "pending", False))
-    return row.status == "graded" and row.score >= row.max_score - waiting
-
-
 def judge(
     trial: Trial, row, nb: dict, require_names: bool = False
 ) -> tuple[dict[Variant, tuple[bool, str]], bool]:
@@ -161,7 +155,7 @@ def judge(
     verdicts: dict[Variant, tuple[bool, str]] = {}
     for v in trial.variants:
         if v.kind == "right":
-            full = _full_marks(row)
+            full = full_marks(row)
             lost = [
                 f"{c.grade_id}" + (f" ({c.message.strip()[:300]})" if c.message.strip() else "")
                 for c in sorted(row.cells, key=lambda c: c.grade_id)
@@ -330,7 +324,7 @@ def run_audit(
     baseline_failed = set()
     for i, trial in enumerate(first_round):
         row = rows[i]
-        if not trial.variants and not _full_marks(row):
+        if not trial.variants and not full_marks(row):
             baseline_failed.add(trial.stem)
             report.problems.append(
                 f"{trial.stem}: the solution notebook itself scores {row.score:g}/"

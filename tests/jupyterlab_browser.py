@@ -183,6 +183,25 @@ def wait_for(
     raise AssertionError(f"{what}: the page shows {state}")
 
 
+def require_chromium():
+    """Playwright's sync API, or skip the test without Debian's chromium or Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    return pytest.importorskip("playwright.sync_api")
+
+
+@contextmanager
+def chromium_page(viewport: dict | None = None):
+    """A page of a fresh headless Chromium (closed after the block); skips where there is none."""
+    sync_api = require_chromium()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport=viewport or {"width": 1200, "height": 900})
+        finally:
+            browser.close()
+
+
 @contextmanager
 def notebook_in_lab(tmp_path: Path, notebook: Path):
     """Open a temporary copy of ``notebook`` in JupyterLab in Chromium; yields the ready page.
@@ -190,9 +209,7 @@ def notebook_in_lab(tmp_path: Path, notebook: Path):
     Skips without Debian's chromium or Playwright; the browser and the server's whole process
     group are always stopped, and the test fails if the server outlives the block.
     """
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    require_chromium()
     if not notebook.exists():
         pytest.fail(f"{notebook} is missing; run `nn-course release {notebook.stem}`")
     notebooks = tmp_path / "notebooks"
@@ -201,22 +218,17 @@ def notebook_in_lab(tmp_path: Path, notebook: Path):
     server = JupyterLab(tmp_path / "jupyter", notebooks)
     try:
         server.wait_ready()
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 1100})
-                page.set_default_timeout(60_000)
-                page.goto(server.url(f"lab/tree/{notebook.name}"))
-                page.wait_for_selector(".jp-Notebook .jp-Cell")
-                page.wait_for_timeout(1000)
-                dismiss_dialogs(page)
-                page.wait_for_function(
-                    "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                    " && window.jupyterapp.shell.currentWidget.sessionContext"
-                )
-                yield page
-            finally:
-                browser.close()
+        with chromium_page({"width": 1400, "height": 1100}) as page:
+            page.set_default_timeout(60_000)
+            page.goto(server.url(f"lab/tree/{notebook.name}"))
+            page.wait_for_selector(".jp-Notebook .jp-Cell")
+            page.wait_for_timeout(1000)
+            dismiss_dialogs(page)
+            page.wait_for_function(
+                "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
+                " && window.jupyterapp.shell.currentWidget.sessionContext"
+            )
+            yield page
     finally:
         server.stop()
     assert server.process.poll() is not None, "the JupyterLab server is still running"
@@ -226,9 +238,6 @@ def notebook_in_lab(tmp_path: Path, notebook: Path):
 def offline_page(viewport: dict | None = None):
     """A Chromium page that may load files (``file://``, ``data:``) and nothing else: yields
     ``(page, left)``, where ``left`` lists every other URL the page asked for (refused)."""
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
     left: list[str] = []
 
     def route(request_route):
@@ -237,11 +246,6 @@ def offline_page(viewport: dict | None = None):
         left.append(request_route.request.url)
         return request_route.abort()
 
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport=viewport or {"width": 1200, "height": 900})
-            page.route("**/*", route)
-            yield page, left
-        finally:
-            browser.close()
+    with chromium_page(viewport) as page:
+        page.route("**/*", route)
+        yield page, left

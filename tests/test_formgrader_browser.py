@@ -10,7 +10,7 @@ import json
 import time
 
 import pytest
-from jupyterlab_browser import CHROMIUM, CHROMIUM_ARGS, JupyterLab, offline_page
+from jupyterlab_browser import JupyterLab, chromium_page, offline_page, require_chromium
 from tinycourse import STEM, WRITTEN_ID, write_class, write_course
 
 from autograde.cli import main as nn_course
@@ -47,9 +47,7 @@ def _set_answer(path, text: str) -> None:
 
 
 def test_a_written_answer_graded_in_the_formgrader_reaches_grades_and_feedback(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    require_chromium()
     solutions = write_course(tmp_path, written=True)
     klass = write_class(tmp_path, solutions)
     _set_answer(klass / "cat" / f"{STEM}.ipynb", HOSTILE)
@@ -63,40 +61,35 @@ def test_a_written_answer_graded_in_the_formgrader_reaches_grades_and_feedback(t
     )  # `cd OUT/nbgrader && jupyter lab`
     try:
         server.wait_ready()
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1200, "height": 900})
-                page.goto(server.url("tree"))  # log in as the instructor does (a cookie)
-                # the formgrader's list of the notebook's submissions: ann, ben and cat
-                page.goto(server.url(f"formgrader/gradebook/{STEM}/{STEM}"))
-                page.wait_for_function(
-                    "() => document.querySelectorAll('tbody tr').length >= 3"
-                    " && !document.body.innerText.includes('Loading, please wait')",
-                    timeout=60_000,
-                )
-                assert page.locator("tbody tr").count() == 3  # dan and eve handed in no notebook
-                # a hostile answer is shown as text and runs nothing
-                page.goto(server.url(f"formgrader/submissions/{_submission_id(out, 'cat')}/"))
-                page.wait_for_selector(f"input#{WRITTEN_ID}", timeout=60_000)
-                assert page.evaluate("() => window.pwned") is None
-                assert "<script>window.pwned" in page.inner_text("body")
-                # ann's written answer: points and a comment, as a grader types them
-                page.goto(server.url(f"formgrader/submissions/{_submission_id(out, 'ann')}/"))
-                score = page.locator(f"input#{WRITTEN_ID}")
-                score.wait_for(timeout=60_000)
-                assert "Doubling twice multiplies" in page.inner_text("body")
-                score.fill("1.5")
-                score.press("Tab")
-                comment = page.locator(f"textarea#{WRITTEN_ID}-comment")
-                comment.fill(COMMENT)
-                comment.press("Tab")
-                deadline = time.monotonic() + 30
-                while _manual(out, "ann") != (1.5, COMMENT) and time.monotonic() < deadline:
-                    page.wait_for_timeout(250)
-                assert _manual(out, "ann") == (1.5, COMMENT), server.log()
-            finally:
-                browser.close()
+        with chromium_page() as page:
+            page.goto(server.url("tree"))  # log in as the instructor does (a cookie)
+            # the formgrader's list of the notebook's submissions: ann, ben and cat
+            page.goto(server.url(f"formgrader/gradebook/{STEM}/{STEM}"))
+            page.wait_for_function(
+                "() => document.querySelectorAll('tbody tr').length >= 3"
+                " && !document.body.innerText.includes('Loading, please wait')",
+                timeout=60_000,
+            )
+            assert page.locator("tbody tr").count() == 3  # dan and eve handed in no notebook
+            # a hostile answer is shown as text and runs nothing
+            page.goto(server.url(f"formgrader/submissions/{_submission_id(out, 'cat')}/"))
+            page.wait_for_selector(f"input#{WRITTEN_ID}", timeout=60_000)
+            assert page.evaluate("() => window.pwned") is None
+            assert "<script>window.pwned" in page.inner_text("body")
+            # ann's written answer: points and a comment, as a grader types them
+            page.goto(server.url(f"formgrader/submissions/{_submission_id(out, 'ann')}/"))
+            score = page.locator(f"input#{WRITTEN_ID}")
+            score.wait_for(timeout=60_000)
+            assert "Doubling twice multiplies" in page.inner_text("body")
+            score.fill("1.5")
+            score.press("Tab")
+            comment = page.locator(f"textarea#{WRITTEN_ID}-comment")
+            comment.fill(COMMENT)
+            comment.press("Tab")
+            deadline = time.monotonic() + 30
+            while _manual(out, "ann") != (1.5, COMMENT) and time.monotonic() < deadline:
+                page.wait_for_timeout(250)
+            assert _manual(out, "ann") == (1.5, COMMENT), server.log()
     finally:
         server.stop()
     assert nn_course(["grades", str(out)]) == 0

@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from autograde.commands.autograde import print_totals, print_waiting
     from autograde.grading.formgrader import NotAGradedClass, load_rows, merge_manual_grades
-    from autograde.grading.manifest import write_manifest
+    from autograde.grading.manifest import with_scores, write_manifest
     from autograde.grading.outputs import write_outputs
 
     out = args.out.resolve()
@@ -45,12 +45,7 @@ def run(args: argparse.Namespace) -> int:
     stems = manifest.get("run", {}).get("stems") or sorted({r.notebook for r in rows})
     write_outputs(rows, out, stems)
     if manifest:
-        by_key = {(r.student_id, r.notebook): r for r in rows}
-        for entry in manifest.get("hand_ins", []):
-            row = by_key.get((entry["student_id"], entry["notebook"]))
-            if row is not None:
-                entry["graded"], entry["score"] = row.shown_status, row.score
-        write_manifest(manifest, manifest_path)
+        write_manifest(with_scores(manifest, rows), manifest_path)
     print_totals(rows)
     graded = sum(1 for r in rows for c in r.cells if c.written and not c.pending)
     print(f"merged the formgrader's grades: {graded} written answers graded; wrote {out}/")

@@ -82,12 +82,21 @@ def _redact_output(output, hidden: set[str]) -> None:
         output["evalue"] = redact_text(str(output.get("evalue", "")), hidden)
         output["traceback"] = [redact_text(_text(t), hidden) for t in output.get("traceback", [])]
     elif kind in ("display_data", "execute_result"):
+        keep_safe_formats(output)
         data = output.get("data", {})
-        for mime in [m for m in data if m not in SAFE_MIME]:
-            del data[mime]
         if "text/plain" in data:
             data["text/plain"] = redact_text(_text(data["text/plain"]), hidden)
-        output.get("metadata", {}).pop("application/vnd.jupyter.widget-view+json", None)
+
+
+def keep_safe_formats(output: dict) -> None:
+    """Drop from a rich output every format that could run code in a browser (HTML, JavaScript,
+    widget views): only :data:`SAFE_MIME` stays."""
+    data = output.get("data")
+    if isinstance(data, dict):
+        for mime in [m for m in data if m not in SAFE_MIME]:
+            del data[mime]
+    if isinstance(output.get("metadata"), dict):
+        output["metadata"].pop("application/vnd.jupyter.widget-view+json", None)
 
 
 def lock_down(html_path) -> None:

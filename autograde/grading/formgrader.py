@@ -35,7 +35,7 @@ import warnings
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from autograde.grading.feedback import SAFE_MIME
+from autograde.grading.feedback import keep_safe_formats
 from autograde.grading.journal import row_from_dict, row_to_dict
 from autograde.grading.results import CellGrade, Row
 
@@ -80,12 +80,7 @@ def safe_for_browser(notebook: bytes) -> bytes:
             cell["source"] = _markdown_as_text(_text(cell.get("source", "")))
             cell.pop("attachments", None)
         for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            data = output.get("data")
-            if isinstance(data, dict):
-                for mime in [m for m in data if m not in SAFE_MIME]:
-                    del data[mime]
-            if isinstance(output.get("metadata"), dict):
-                output["metadata"].pop("application/vnd.jupyter.widget-view+json", None)
+            keep_safe_formats(output)
     return json.dumps(nb, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -99,11 +94,10 @@ def _markdown_as_text(source: str) -> str:
     return re.sub(r"(?i)javascript\s*:", "javascript&#58;", source)
 
 
-def answer_text(notebook: bytes | Path, grade_id: str) -> str | None:
-    """The text of the cell ``grade_id`` in a notebook (bytes or file), or None."""
+def answer_text(notebook: Path, grade_id: str) -> str | None:
+    """The text of the cell ``grade_id`` in a notebook file, or None."""
     try:
-        raw = notebook.read_bytes() if isinstance(notebook, Path) else notebook
-        nb = json.loads(raw.decode("utf-8"))
+        nb = json.loads(notebook.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     for cell in nb.get("cells", []):
@@ -126,7 +120,7 @@ def write_course_folder(
     """Write ``OUT/nbgrader`` for ``rows`` (see the module doc); with ``previous`` (an earlier
     run's OUT) its manual grades of unchanged written answers are kept. Returns the rows with
     those grades in."""
-    from nbgrader.api import Gradebook
+    from nbgrader.api import Gradebook, MissingEntry
 
     root = folder_of(out)
     if root.exists():
@@ -159,7 +153,7 @@ def write_course_folder(
                         comment = gb.find_comment(
                             cell.grade_id, row.notebook, row.notebook, row.student_id
                         )
-                    except Exception:  # noqa: BLE001 - a graded cell that takes no comment
+                    except MissingEntry:  # a graded test cell takes no comment
                         continue
                     comment.auto_comment = cell.comment or None
         gb.db.commit()
@@ -207,16 +201,12 @@ def _manual_entries(root: Path) -> dict[tuple[str, str, str], tuple[float | None
         for assignment in gb.assignments:
             for submission in gb.assignment_submissions(assignment.name):
                 for nb in submission.notebooks:
-                    comments = {c.name: c.manual_comment for c in nb.comments}
-                    for g in nb.grades:
-                        note = comments.get(g.name)
-                        if g.manual_score is not None or note:
-                            key = (submission.student.id, nb.name, g.name)
-                            found[key] = (g.manual_score, note)
-                    for name, note in comments.items():
-                        key = (submission.student.id, nb.name, name)
-                        if note and key not in found:
-                            found[key] = (None, note)
+                    scores = {g.name: g.manual_score for g in nb.grades}
+                    notes = {c.name: c.manual_comment for c in nb.comments}
+                    for name in scores.keys() | notes.keys():
+                        score, note = scores.get(name), notes.get(name)
+                        if score is not None or note:
+                            found[(submission.student.id, nb.name, name)] = (score, note)
     return found
 
 
@@ -234,7 +224,7 @@ def carry_over(previous_out: Path, root: Path) -> int:
         for (sid, stem, grade_id), (score, note) in sorted(entries.items()):
             now = autograded_path(root, sid, stem)
             then = autograded_path(before, sid, stem)
-            text_now = answer_text(now, grade_id) if now.is_file() else None
+            text_now = answer_text(now, grade_id)
             if text_now is None or text_now != answer_text(then, grade_id):
                 continue  # answered again (or not handed in now): a person grades it afresh
             try:
@@ -255,10 +245,10 @@ def carry_over(previous_out: Path, root: Path) -> int:
     return kept
 
 
-def merge_manual_grades(out: Path, rows: list[Row], refresh_feedback: bool = True) -> list[Row]:
+def merge_manual_grades(out: Path, rows: list[Row]) -> list[Row]:
     """``rows`` (as autograded) with the points and comments a person gave in ``OUT/nbgrader``'s
     gradebook. A row whose merged grades differ from the last merge's (``merged.json``) gets its
-    feedback page written again (``refresh_feedback``): running this after grading a few more
+    feedback page written again: running this after grading a few more
     answers rewrites only those students' pages, and a grade taken back shows as waiting again."""
     root = folder_of(out)
     entries = _manual_entries(root)
@@ -278,7 +268,7 @@ def merge_manual_grades(out: Path, rows: list[Row], refresh_feedback: bool = Tru
             now[key] = state
         if state != before:
             row = _with_cells(row, cells)
-            if refresh_feedback and row.status == "graded":
+            if row.status == "graded":
                 row.feedback_html = feedback_page(root, row) or row.feedback_html
         elif cells != row.cells:
             row = replace(_with_cells(row, cells), feedback_html=row.feedback_html)
@@ -307,28 +297,13 @@ def _with_cells(row: Row, cells: list[CellGrade]) -> Row:
 def feedback_page(root: Path, row: Row) -> bytes:
     """``row``'s feedback page written again from ``root``'s gradebook (b"" if it fails)."""
     from nbgrader.apps import NbGraderAPI
-    from nbgrader.converters import GenerateFeedback
-    from nbgrader.utils import capture_log, temp_attrs
 
-    from autograde.grading.feedback import lock_down
-    from autograde.grading.feedback_page import finish_page
-    from autograde.release.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
+    from autograde.grading.worker import write_feedback
+    from autograde.release.coursefolder import nbgrader_config
 
     api = NbGraderAPI(config=nbgrader_config(root))
-    with (
-        quiet_nbgrader(),
-        _cwd(root),
-        temp_attrs(api.coursedir, assignment_id=row.notebook, student_id=row.student_id),
-    ):
-        app = GenerateFeedback(coursedir=api.coursedir, parent=api)
-        app.force = True
-        outcome = capture_log(app)
-    html = root / "feedback" / row.student_id / row.notebook / f"{row.notebook}.html"
     try:
-        if not outcome["success"] or not html.is_file():
-            return b""
-        lock_down(html)
-        finish_page(html, row.seconds)
-        return html.read_bytes()
+        page, _ = write_feedback(api, root, row.notebook, row.student_id, row.seconds)
+        return page.read_bytes() if page is not None else b""
     finally:
         shutil.rmtree(root / "feedback" / row.student_id, ignore_errors=True)

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograde.grading.results import GradingSettings
+from autograde.grading.results import GradingSettings, full_marks
 from autograde.grading.worker import grade
 from autograde.verdicts.key import KEYS_DIR, KeyFailed, key_path
 
@@ -74,7 +74,7 @@ def build_keys(
         results = grade(Path(template), KEY_STUDENT, notebooks, Path(tmp), settings, make_keys=True)
         for result in results:
             # written answers wait for a person; every other point must be the solution's
-            if result.status != "graded" or result.score < result.max_score - result.pending_points:
+            if not full_marks(result):
                 failing = [f"{c.grade_id}: {c.message}" for c in result.cells if c.message]
                 raise KeyFailed(
                     f"the solution of {result.notebook} scores {result.score:g} of "

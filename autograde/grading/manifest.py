@@ -106,6 +106,17 @@ def build_manifest(
     }
 
 
+def with_scores(manifest: dict, rows: list[Row]) -> dict:
+    """``manifest`` with each hand-in's status and score taken from ``rows`` again (after a
+    person graded written answers: ``nn-course grades``)."""
+    by_key = {(r.student_id, r.notebook): r for r in rows}
+    for entry in manifest.get("hand_ins", []):
+        row = by_key.get((entry["student_id"], entry["notebook"]))
+        if row is not None:
+            entry["graded"], entry["score"] = row.shown_status, row.score
+    return manifest
+
+
 def write_manifest(manifest: dict, path: Path) -> Path:
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=False), encoding="utf-8")

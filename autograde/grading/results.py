@@ -125,6 +125,19 @@ class CellGrade:
     written: bool = False  # a written answer (graded by a person), pending or not
 
 
+def pending_points(cells: list[CellGrade]) -> float:
+    """Points of the written answers among ``cells`` that wait for a person."""
+    return sum(c.max_score for c in cells if getattr(c, "pending", False))
+
+
+def full_marks(graded) -> bool:
+    """Whether a graded notebook (a Row or NotebookResult: status, score, max_score, cells)
+    earned every point that can be decided without a person (written answers wait for one)."""
+    return graded.status == "graded" and graded.score >= graded.max_score - pending_points(
+        graded.cells
+    )
+
+
 @dataclass
 class NotebookResult:
     """What the worker reports for one notebook it graded."""
@@ -141,8 +154,7 @@ class NotebookResult:
 
     @property
     def pending_points(self) -> float:
-        """Points of written answers that wait for a person."""
-        return sum(c.max_score for c in self.cells if c.pending)
+        return pending_points(self.cells)
 
     @classmethod
     def from_dict(cls, data: dict) -> NotebookResult:
@@ -173,7 +185,7 @@ class Row:
 
     @property
     def pending_points(self) -> float:
-        return sum(c.max_score for c in self.cells if c.pending)
+        return pending_points(self.cells)
 
     @property
     def shown_status(self) -> str:
@@ -181,10 +193,6 @@ class Row:
         if self.status == "graded" and self.pending:
             return NEEDS_MANUAL_GRADING
         return self.status
-
-    def full_marks(self) -> bool:
-        """Every point that can be decided without a person was earned."""
-        return self.status == "graded" and self.score >= self.max_score - self.pending_points
 
     @classmethod
     def ungraded(cls, hand_in: HandIn, max_score: float, message: str = "") -> Row:

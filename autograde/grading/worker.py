@@ -170,16 +170,28 @@ def _grade_notebook(
     for cell in result.cells:
         cell.misconception = named.get(cell.grade_id, "") if cell.score < cell.max_score else ""
     if result.status == "graded":
-        with quiet_nbgrader(), _cwd(root):
-            fb = _generate_feedback(api, stem, student_id)
-        html = root / "feedback" / student_id / stem / f"{stem}.html"
-        if fb["success"] and html.is_file():
-            lock_down(html)
-            finish_page(html, result.seconds)
-            result.feedback = str(html)
+        page, why_not = write_feedback(api, root, stem, student_id, result.seconds)
+        if page is not None:
+            result.feedback = str(page)
         else:
-            result.notes.append(_tail(fb.get("error") or fb.get("log") or "feedback failed"))
+            result.notes.append(why_not)
     return result
+
+
+def write_feedback(
+    api, root: Path, stem: str, student_id: str, seconds: float
+) -> tuple[Path | None, str]:
+    """The student's feedback page for ``stem`` from ``root``'s gradebook, on the course's page,
+    locked down and with its grading time: ``(page, "")``, or ``(None, why not)``. Also what
+    ``nn-course grades`` writes again once a person has graded written answers."""
+    with quiet_nbgrader(), _cwd(root):
+        fb = _generate_feedback(api, stem, student_id)
+    html = root / "feedback" / student_id / stem / f"{stem}.html"
+    if fb["success"] and html.is_file():
+        lock_down(html)
+        finish_page(html, seconds)
+        return html, ""
+    return None, _tail(fb.get("error") or fb.get("log") or "feedback failed")
 
 
 def _generate_feedback(api, stem: str, student_id: str) -> dict:
