@@ -88,3 +88,45 @@ def test_notebook_05s_over_fitting_curves_are_computed_once_per_class(tmp_path, 
     monkeypatch.setenv(MODELS_ENV, str(folder))
     monkeypatch.setattr(overfitting, "run", lambda *a, **k: pytest.fail("computed again"))
     assert set(overfitting.regularisation_curves()) == set(overfitting.RUNS)
+
+
+def test_answer_keys_are_cached_for_the_shared_files_they_were_made_with(tmp_path):
+    """A key made with other weights would judge a right answer wrong (training that shared the
+    cores with other work can end in other bits): the cache tells the two apart."""
+    from autograde.grading.keys import fingerprint
+    from autograde.grading.shared import MANIFEST
+    from autograde.release.coursefolder import SOLUTIONS_DIR
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / MANIFEST).write_text(json.dumps({FAST_MODEL: "a" * 64}))
+    first = fingerprint(["06_saliency"], SOLUTIONS_DIR, shared)
+    assert fingerprint(["06_saliency"], SOLUTIONS_DIR, shared) == first
+    (shared / MANIFEST).write_text(json.dumps({FAST_MODEL: "b" * 64}))
+    assert fingerprint(["06_saliency"], SOLUTIONS_DIR, shared) != first
+    assert fingerprint(["06_saliency"], SOLUTIONS_DIR, tmp_path / "none") != first
+
+
+def test_a_journal_is_not_resumed_against_other_keys_or_shared_files(tmp_path):
+    from autograde.grading.journal import run_fingerprint
+    from autograde.grading.results import GradingSettings
+    from autograde.grading.shared import MANIFEST
+
+    release = tmp_path / "release" / "06_saliency"
+    release.mkdir(parents=True)
+    (release / "06_saliency.ipynb").write_text("{}")
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "keys" / "06_saliency.json").write_text('{"cells": 1}')
+    (tmp_path / "shared" / MANIFEST).write_text('{"m": "1"}')
+
+    def run() -> str:
+        return run_fingerprint(tmp_path, ["06_saliency"], GradingSettings())
+
+    first = run()
+    assert run() == first
+    (tmp_path / "keys" / "06_saliency.json").write_text('{"cells": 2}')
+    second = run()
+    assert second != first
+    (tmp_path / "shared" / MANIFEST).write_text('{"m": "2"}')
+    assert run() not in (first, second)

@@ -4,8 +4,9 @@ The journal is ``OUT/.journal/``: one file per student, ``<student_id>.json``, w
 atomically (a temporary file, flushed and synced, then renamed), holding that student's rows
 (feedback pages included) and two fingerprints:
 
-- the *run's*: the released notebooks the class is graded against, the grading settings and
-  the notebooks graded; a journal of another run is never mixed into this one;
+- the *run's*: the released notebooks the class is graded against, their answer keys and the
+  class's shared files (the models the kernels load), the grading settings and the notebooks
+  graded; a journal of another run is never mixed into this one;
 - the *student's*: the SHA-256 of each hand-in, so a student who handed in again is graded again.
 
 ``nn-course autograde ... --resume`` takes every student whose entry matches from the journal
@@ -26,6 +27,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograde.grading.results import CellGrade, GradingSettings, Row, StudentJob
+from autograde.grading.shared import SHARED_DIR
+from autograde.verdicts.key import KEYS_DIR
 
 JOURNAL_DIR = ".journal"
 FORMAT = 2  # 2: rows carry the autograded notebook and written answers
@@ -36,11 +39,15 @@ class PreviousRun(ValueError):
 
 
 def run_fingerprint(template: Path, stems: list[str], settings: GradingSettings) -> str:
-    """What a run's grades depend on besides the hand-ins: the releases, settings, notebooks."""
+    """What a run's grades depend on besides the hand-ins: the releases, the answer keys and the
+    shared files, the settings, the notebooks."""
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     for stem in sorted(stems):
         release = template / "release" / stem / f"{stem}.ipynb"
         digest.update(stem.encode() + b"\0" + release.read_bytes() + b"\0")
+    for folder in (KEYS_DIR, SHARED_DIR):  # keys and the shared manifest, file by file
+        for path in sorted((template / folder).glob("*.json")):
+            digest.update(f"{folder}/{path.name}\0".encode() + path.read_bytes() + b"\0")
     digest.update(json.dumps(asdict(settings), sort_keys=True).encode())
     return digest.hexdigest()
 

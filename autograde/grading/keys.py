@@ -1,8 +1,10 @@
 """Making the answer keys of a class (see :mod:`autograde.verdicts.key`).
 
 Keys are cached under ``$XDG_CACHE_HOME/nn-course/keys``, by the SHA-256 of the solutions, of
-every file of the ``course`` and ``autograde`` packages, of the Python, NumPy and torch
-versions and of the fast-mode switch: grading the same class again costs nothing extra.
+every file of the ``course`` and ``autograde`` packages, of the class's shared files (the
+models notebook 06 explains: a key made with other weights would judge a right answer wrong),
+of the Python, NumPy and torch versions and of the fast-mode switch: grading the same class
+again costs nothing extra.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from autograde.grading.results import GradingSettings, full_marks
+from autograde.grading.shared import MANIFEST, SHARED_DIR
 from autograde.grading.worker import grade
 from autograde.verdicts.key import KEYS_DIR, KeyFailed, key_path
 
@@ -33,14 +36,18 @@ def _package_files() -> list[Path]:
     return files
 
 
-def fingerprint(stems: list[str], solutions: Path) -> str:
-    """What the keys of ``stems`` depend on, as one SHA-256."""
+def fingerprint(stems: list[str], solutions: Path, shared: Path | None = None) -> str:
+    """What the keys of ``stems`` depend on, as one SHA-256 (``shared``: the class's shared
+    folder, whose manifest holds each shared file's SHA-256)."""
     import numpy
     import torch
 
     h = hashlib.sha256()
     for stem in stems:
         h.update((Path(solutions) / f"{stem}.ipynb").read_bytes())
+    manifest = Path(shared) / MANIFEST if shared is not None else None
+    if manifest is not None and manifest.is_file():
+        h.update(b"shared\0" + manifest.read_bytes())
     for path in _package_files():
         h.update(path.name.encode())
         h.update(path.read_bytes())
@@ -59,10 +66,11 @@ def build_keys(
     template: Path, stems: list[str], solutions: Path, settings: GradingSettings
 ) -> Path:
     """Make (or take from the cache, notebook by notebook) the keys of ``stems`` into
-    ``template/keys``."""
+    ``template/keys``, for the shared files already built in ``template/shared``."""
     target = Path(template) / KEYS_DIR
     target.mkdir(parents=True, exist_ok=True)
-    cached = {stem: cache_dir() / fingerprint([stem], solutions) for stem in stems}
+    shared = Path(template) / SHARED_DIR
+    cached = {stem: cache_dir() / fingerprint([stem], solutions, shared) for stem in stems}
     missing = [stem for stem in stems if not key_path(cached[stem], stem).is_file()]
     for stem in stems:
         if stem not in missing:

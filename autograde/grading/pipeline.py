@@ -44,7 +44,7 @@ from autograde.grading.results import (
     Row,
     StudentJob,
 )
-from autograde.grading.shared import build_shared
+from autograde.grading.shared import SHARED_DIR, build_shared
 from autograde.grading.submissions import Class, collect
 from autograde.hardening.sandbox import require_sandbox
 from autograde.release.coursefolder import SOLUTIONS_DIR, CourseFolder, course_stems
@@ -64,7 +64,7 @@ def prepare_template(
     folder = CourseFolder.create(root, stems, solutions, cell_timeout)
     for stem in stems:
         folder.generate(stem)
-    build_shared(root / "shared", stems, solutions)
+    build_shared(root / SHARED_DIR, stems, solutions)
     build_keys(root, stems, solutions, settings)
     build_prints(root, stems, solutions, settings, workers)
     with folder.api().gradebook as gb:

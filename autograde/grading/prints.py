@@ -20,6 +20,7 @@ from autograde import variants
 from autograde.grading.executors import make_executor
 from autograde.grading.keys import cache_dir, fingerprint, save_to_cache
 from autograde.grading.results import GradingSettings, StudentJob
+from autograde.grading.shared import SHARED_DIR
 from autograde.grading.submissions import collect
 from autograde.variants.plan import (
     Trial,
@@ -52,7 +53,8 @@ def build_prints(
     """Make (or take from the cache) the prints of ``stems`` into ``template/keys``."""
     stems = [s for s in stems if s in variants.variant_stems()]
     target = Path(template) / KEYS_DIR
-    cached = {s: cache_dir() / (fingerprint([s], solutions) + "-prints") for s in stems}
+    shared = Path(template) / SHARED_DIR
+    cached = {s: cache_dir() / (fingerprint([s], solutions, shared) + "-prints") for s in stems}
     for stem in list(stems):
         if prints_path(cached[stem], stem).is_file():
             shutil.copyfile(prints_path(cached[stem], stem), prints_path(target, stem))

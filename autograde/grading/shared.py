@@ -22,6 +22,8 @@ from pathlib import Path
 
 from autograde.release.coursefolder import SOLUTIONS_DIR
 
+#: The template course folder's folder of shared files.
+SHARED_DIR = "shared"
 MANIFEST = "manifest.json"
 #: Notebooks whose cells call cnn.trained_model() in fast mode get this file.
 FAST_MODEL = "slides_net_fast.pt"

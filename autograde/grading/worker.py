@@ -27,7 +27,7 @@ from pathlib import Path
 from autograde.grading.feedback import lock_down
 from autograde.grading.feedback_page import finish_page, first_error_line
 from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
-from autograde.grading.shared import verify_shared
+from autograde.grading.shared import SHARED_DIR, verify_shared
 from autograde.hardening.notes import add_note, read_findings, read_notes
 from autograde.hardening.sandbox import MODELS_ENV, SandboxUnavailable, require_sandbox
 from autograde.release.coursefolder import _cwd, nbgrader_config, quiet_nbgrader
@@ -84,7 +84,7 @@ def grade(
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(template, root)
-    with shared_models(verify_shared(root / "shared")), warnings.catch_warnings():
+    with shared_models(verify_shared(root / SHARED_DIR)), warnings.catch_warnings():
         # nbgrader's own gradebook code trips SQLAlchemy's autoflush notice on every submission
         warnings.filterwarnings("ignore", message=".*not in session")
         return _grade_all(root, student_id, notebooks, workdir, settings, make_keys)
