@@ -16,6 +16,7 @@ from traitlets.config import Config
 
 from autograde.grading.feedback_page import (
     GRADING_TIME_MARK,
+    FeedbackExporter,
     ReadableFeedback,
     clean_text,
     exercise_title,
@@ -171,7 +172,6 @@ def test_readable_feedback_names_exercises_and_cleans_outputs():
 
 def render(nb: nbformat.NotebookNode) -> str:
     import nbgrader
-    from nbconvert.exporters import HTMLExporter
 
     c = Config()
     exporter_config(c)
@@ -190,7 +190,7 @@ def render(nb: nbformat.NotebookNode) -> str:
             "late_penalty": 0,
         }
     }
-    page, _ = HTMLExporter(config=c).from_notebook_node(nb, resources=resources)
+    page, _ = FeedbackExporter(config=c).from_notebook_node(nb, resources=resources)
     return page
 
 
@@ -214,6 +214,22 @@ def test_the_page_puts_student_score_and_named_exercises_on_top_and_loads_nothin
     assert "graded in 4.2 s" in path.read_text(encoding="utf-8")
     assert path.read_bytes() != other.read_bytes()
     assert without_grading_time(path.read_bytes()) == without_grading_time(other.read_bytes())
+
+
+def test_every_image_on_the_page_has_a_text_alternative():
+    """A plot, and a student's own markdown image, each get one (the exporter skips nbconvert's
+    BeautifulSoup pass, which added it); an image with its own keeps it."""
+    nb = graded_notebook()
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+    nb.cells[1].outputs.append(nbformat.v4.new_output("display_data", data={"image/png": png}))
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell('<IMG src="data:,"> and <img alt="mine" src="data:,">')
+    )
+    page = render(nb)
+    images = re.findall(r"<img\b[^>]*>", page, flags=re.I)
+    assert len(images) == 3, images
+    assert all(re.search(r"\balt=", tag) for tag in images), images
+    assert 'alt="mine"' in page
 
 
 @pytest.mark.parametrize(

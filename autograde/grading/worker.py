@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
+from autograde.grading.engines import shared_engines
 from autograde.grading.feedback import lock_down
 from autograde.grading.feedback_page import finish_page, first_error_line
 from autograde.grading.results import CellGrade, GradingSettings, NotebookResult
@@ -293,13 +294,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = GradingSettings.from_dict(request.get("settings", {}))
         logging.getLogger("traitlets").setLevel(logging.ERROR)
         sandboxed, why = _sandbox_report(settings)  # before any student code runs
-        results = grade(
-            Path(request["template"]),
-            request["student_id"],
-            request["notebooks"],
-            workdir,
-            settings,
-        )
+        with shared_engines():  # this process grades one student: no other thread patches
+            results = grade(
+                Path(request["template"]),
+                request["student_id"],
+                request["notebooks"],
+                workdir,
+                settings,
+            )
         payload = {
             "ok": True,
             "results": [asdict(r) for r in results],
