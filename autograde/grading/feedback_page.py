@@ -223,7 +223,10 @@ class FeedbackExporter(HTMLExporter):
         from jinja2 import FileSystemBytecodeCache
 
         environment = super()._create_environment()
-        environment.bytecode_cache = FileSystemBytecodeCache()
+        try:
+            environment.bytecode_cache = FileSystemBytecodeCache()
+        except (OSError, RuntimeError):  # no private folder to be had: compile every time
+            pass
         return environment
 
     def from_notebook_node(self, nb, resources=None, **kw):  # noqa: ANN001 - nbconvert's
