@@ -105,6 +105,9 @@ def test_answer_keys_are_cached_for_the_shared_files_they_were_made_with(tmp_pat
     (shared / MANIFEST).write_text(json.dumps({FAST_MODEL: "b" * 64}))
     assert fingerprint(["06_saliency"], SOLUTIONS_DIR, shared) != first
     assert fingerprint(["06_saliency"], SOLUTIONS_DIR, tmp_path / "none") != first
+    # a notebook that reads no shared file keeps its key whatever else the class trained
+    alone = fingerprint(["01_neurons"], SOLUTIONS_DIR, tmp_path / "none")
+    assert fingerprint(["01_neurons"], SOLUTIONS_DIR, shared) == alone
 
 
 def test_a_journal_is_not_resumed_against_other_keys_or_shared_files(tmp_path):
@@ -130,3 +133,33 @@ def test_a_journal_is_not_resumed_against_other_keys_or_shared_files(tmp_path):
     assert second != first
     (tmp_path / "shared" / MANIFEST).write_text('{"m": "2"}')
     assert run() not in (first, second)
+
+
+def test_a_class_built_again_takes_its_shared_files_from_the_cache(tmp_path, monkeypatch):
+    """Once trained, the shared files come from the cache (hash-checked); a cached file that
+    changed is trained again, never handed to a kernel."""
+    from autograde.grading import shared as shared_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    trained = []
+
+    def fake_training(folder, stems, solutions):
+        trained.append(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / FAST_MODEL).write_bytes(b"weights")
+        hashes = {FAST_MODEL: shared_module._sha256(folder / FAST_MODEL)}
+        (folder / "manifest.json").write_text(json.dumps(hashes))
+        return hashes
+
+    monkeypatch.setattr(shared_module, "_build_shared", fake_training)
+    first = build_shared(tmp_path / "a" / "shared", ["06_saliency"])
+    second = build_shared(tmp_path / "b" / "shared", ["06_saliency"])
+    assert first == second and len(trained) == 1
+    assert (tmp_path / "b" / "shared" / FAST_MODEL).read_bytes() == b"weights"
+    assert verify_shared(tmp_path / "b" / "shared") == tmp_path / "b" / "shared"
+    cached = shared_module._cache_folder(["06_saliency"], shared_module.SOLUTIONS_DIR)
+    (cached / FAST_MODEL).write_bytes(b"tampered")
+    build_shared(tmp_path / "c" / "shared", ["06_saliency"])
+    assert len(trained) == 2  # the changed cache was not used
+    assert (tmp_path / "c" / "shared" / FAST_MODEL).read_bytes() == b"weights"
+    assert (cached / FAST_MODEL).read_bytes() == b"weights"  # and it was replaced

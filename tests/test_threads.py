@@ -68,6 +68,18 @@ def test_without_proc_stat_nothing_changes(monkeypatch, torch_threads):
     assert governor.update() == 2
 
 
+def test_a_run_that_must_not_depend_on_the_load_keeps_its_threads(monkeypatch, torch_threads):
+    from course.threads import FIXED_ENV
+
+    torch.set_num_threads(2)
+    monkeypatch.setenv(FIXED_ENV, "1")
+    governor = _governed(monkeypatch, 2, [(0.0, 0.0, 0.0), (1.0, 3.0, 1.0)])
+    assert governor.update() == 2 and torch.get_num_threads() == 2
+    monkeypatch.setenv(FIXED_ENV, "0")  # "0" is off: two busy programs leave one thread
+    governor = _governed(monkeypatch, 2, [(0.0, 0.0, 0.0), (1.0, 3.0, 1.0)])
+    assert governor.update() == 1
+
+
 def test_restore_gives_back_the_count_it_started_with(monkeypatch, torch_threads):
     torch.set_num_threads(2)
     governor = _governed(monkeypatch, 2, [(0.0, 0.0, 0.0), (1.0, 3.0, 1.0)])

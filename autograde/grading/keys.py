@@ -10,14 +10,14 @@ again costs nothing extra.
 from __future__ import annotations
 
 import hashlib
-import os
-import platform
+import json
 import shutil
 import tempfile
 from pathlib import Path
 
+from autograde.grading.fingerprint import cache_root, code_fingerprint
 from autograde.grading.results import GradingSettings, full_marks
-from autograde.grading.shared import MANIFEST, SHARED_DIR
+from autograde.grading.shared import MANIFEST, SHARED_DIR, needed_files
 from autograde.grading.worker import grade
 from autograde.verdicts.key import KEYS_DIR, KeyFailed, key_path
 
@@ -25,41 +25,21 @@ from autograde.verdicts.key import KEYS_DIR, KeyFailed, key_path
 KEY_STUDENT = "nn-course-answer-key"
 
 
-def _package_files() -> list[Path]:
-    import autograde
-    import course
-
-    files = []
-    for package in (course, autograde):
-        root = Path(package.__file__).resolve().parent
-        files += sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
-    return files
-
-
 def fingerprint(stems: list[str], solutions: Path, shared: Path | None = None) -> str:
-    """What the keys of ``stems`` depend on, as one SHA-256 (``shared``: the class's shared
-    folder, whose manifest holds each shared file's SHA-256)."""
-    import numpy
-    import torch
-
-    h = hashlib.sha256()
-    for stem in stems:
-        h.update((Path(solutions) / f"{stem}.ipynb").read_bytes())
+    """What the keys of ``stems`` depend on, as one SHA-256: the code (see
+    :func:`~autograde.grading.fingerprint.code_fingerprint`) and, of the class's ``shared``
+    folder, the SHA-256 of each file these notebooks read (a key does not change with the
+    rest of the class)."""
     manifest = Path(shared) / MANIFEST if shared is not None else None
-    if manifest is not None and manifest.is_file():
-        h.update(b"shared\0" + manifest.read_bytes())
-    for path in _package_files():
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    versions = [platform.python_version(), numpy.__version__, torch.__version__]
-    versions.append(os.environ.get("NN_COURSE_FAST", ""))
-    h.update("|".join(versions).encode())
-    return h.hexdigest()
+    built = json.loads(manifest.read_text()) if manifest is not None and manifest.is_file() else {}
+    reads = {name: built.get(name, "") for name in needed_files(stems, solutions)}
+    return code_fingerprint(
+        stems, solutions, b"shared\0" + json.dumps(reads, sort_keys=True).encode()
+    )
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "nn-course" / "keys"
+    return cache_root() / "keys"
 
 
 def build_keys(

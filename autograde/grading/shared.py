@@ -17,9 +17,11 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+from autograde.grading.fingerprint import cache_root, code_fingerprint
 from autograde.release.coursefolder import SOLUTIONS_DIR
 
 #: The template course folder's folder of shared files.
@@ -47,12 +49,66 @@ def _calls(stems: list[str], solutions: Path, call: str) -> bool:
     return False
 
 
+def needed_files(stems: list[str], solutions: Path = SOLUTIONS_DIR) -> list[str]:
+    """The shared files the code of ``stems`` reads (what their answer keys depend on)."""
+    from course import overfitting, planted, shuffled
+
+    reads = {
+        "cnn.trained_model(": FAST_MODEL,
+        "planted.planted_model(": planted.MODEL_FILE,
+        "shuffled.shuffled_labels_model(": shuffled.MODEL_FILE,
+        "overfitting.regularisation_curves(": overfitting.RESULTS_FILE,
+    }
+    return [name for call, name in reads.items() if _calls(stems, solutions, call)]
+
+
 def build_shared(folder: Path, stems: list[str], solutions: Path = SOLUTIONS_DIR) -> dict[str, str]:
     """Build what ``stems`` need into ``folder``; returns file name -> SHA-256. The training runs
     in this process, and torch may set variables of its own (``TORCHINDUCTOR_CACHE_DIR``): the
-    instructor's environment is put back as it was."""
+    instructor's environment is put back as it was. What was built is kept in the cache, by the
+    fingerprint the answer keys use (solutions, packages, versions), and taken from there the
+    next time once its hashes check out: grading the same class again trains nothing."""
+    cached = _cache_folder(stems, solutions)
+    if _copy_verified(cached, folder):
+        return _hashes(folder)
+    shutil.rmtree(cached, ignore_errors=True)  # absent, or no longer what was built
     with _environment_kept():
-        return _build_shared(folder, stems, solutions)
+        hashes = _build_shared(folder, stems, solutions)
+    _save(folder, cached)
+    return hashes
+
+
+def _cache_folder(stems: list[str], solutions: Path) -> Path:
+    return cache_root() / "shared" / code_fingerprint(sorted(stems), solutions)
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+
+
+def _copy_verified(cached: Path, folder: Path) -> bool:
+    """Copy the cached build into ``folder`` if it is whole and unchanged."""
+    try:
+        if verify_shared(cached) is None:
+            return False
+    except SharedFilesChanged:
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in cached.iterdir():
+        shutil.copyfile(path, folder / path.name)
+    return verify_shared(folder) is not None
+
+
+def _save(folder: Path, cached: Path) -> None:
+    """Keep a copy of ``folder`` in the cache (written aside, then renamed: a reader never sees
+    half of it); a failure only costs the next class its training."""
+    part = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+    try:
+        shutil.rmtree(part, ignore_errors=True)
+        shutil.copytree(folder, part)
+        part.rename(cached)
+    except OSError:
+        shutil.rmtree(part, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -67,7 +123,11 @@ def _environment_kept() -> Iterator[None]:
 
 
 def _build_shared(folder: Path, stems: list[str], solutions: Path) -> dict[str, str]:
+    from course.threads import FIXED_ENV
+
     folder.mkdir(parents=True, exist_ok=True)
+    # the same bits however busy the machine is, so the cached answer keys stay valid
+    os.environ[FIXED_ENV] = "1"
     if _calls(stems, solutions, "cnn.trained_model("):
         from course import cnn
 
