@@ -30,7 +30,8 @@
 5. A table extrapolated from the measured per-hand-in costs: the wall time for 100, 500 and
    1,000 students x these notebooks on this machine (2 workers) and on N such machines.
 
-Prints a table and writes ``benchmarks/results/grading.json``. Kernels run with
+Prints a table and writes ``benchmarks/results/grading.json``, after every phase (``"complete": false``
+until the last), so a run that is cut keeps what it measured. Kernels run with
 ``OMP_NUM_THREADS=--threads`` (default 1) in every measurement, so two workers do not
 oversubscribe two cores. Targets: 2 workers >= 1.8x serial, pipeline <= 1.3x bare (CPU),
 one perfect student's six notebooks < 60 s of CPU. Run it on an otherwise quiet machine.
@@ -311,6 +312,15 @@ class DaskProcesses:
             proc.wait(timeout=60)
 
 
+def save_partial(results: dict, out: Path, complete: bool = False) -> None:
+    """Write what has been measured so far (``"complete": false`` until the end): a run that is
+    cut, or stopped by a time limit, keeps the figures of every phase it finished."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(out.name + ".part")
+    part.write_text(json.dumps({**results, "complete": complete}, indent=2))
+    part.replace(out)
+
+
 def extrapolate(
     per_hand_in: float, notebooks: int, speedup: float, cluster_per_hand_in: float
 ) -> list[dict]:
@@ -479,9 +489,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"template, keys and prints made once per class: {first['wall_s']:.1f} s")
         serial = measured(_grade, tmp / "class", tmp / "serial", stems, t, 1)
         print(f"serial grading: {serial['wall_s']:.1f} s, {serial['cpu_s']:.1f} s CPU")
+        results.update(serial_s=round(serial["wall_s"], 1), serial_cpu_s=round(serial["cpu_s"], 1))
+        save_partial(results, args.out)
         parallel = measured(_grade, tmp / "class", tmp / "parallel", stems, t, args.workers)
         print(f"{args.workers} workers: {parallel['wall_s']:.1f} s")
         same = compare_outputs(tmp / "serial", tmp / "parallel")
+        results.update(parallel_s=round(parallel["wall_s"], 1), **same)
+        save_partial(results, args.out)
 
         bare_runs: dict[str, list[dict]] = {s: [] for s in stems}
         for folder in sorted((tmp / "class").iterdir()):
@@ -492,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
         bare = sum(r["wall_s"] for runs in bare_runs.values() for r in runs)
         bare_cpu = sum(r["cpu_s"] for runs in bare_runs.values() for r in runs)
         print(f"bare nbclient, same hand-ins one after another: {bare:.1f} s, {bare_cpu:.1f} s CPU")
+        results.update(bare_class_s=round(bare, 1), bare_class_cpu_s=round(bare_cpu, 1))
+        save_partial(results, args.out)
 
         dask: dict = {}
         if args.dask:
@@ -508,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     dask[f"{n}_workers_s"] = round(time.perf_counter() - start, 1)
                 print(f"dask, {n} worker process(es): {dask[f'{n}_workers_s']} s")
+                results["dask"] = dask
+                save_partial(results, args.out)
             hand_ins = args.students * len(stems)
             dask["scheduling_overhead_per_hand_in_s"] = round(
                 (dask["1_workers_s"] - serial["wall_s"]) / hand_ins, 2
@@ -515,9 +533,12 @@ def main(argv: list[str] | None = None) -> int:
             dask["speedup_2_over_1"] = round(dask["1_workers_s"] / dask["2_workers_s"], 2)
             dask.update(compare_outputs(tmp / "serial", tmp / "dask-2"))
 
-        per_notebook = [
-            notebook_costs(tmp, stem, args.overhead_students, t, bare_runs[stem]) for stem in stems
-        ]
+        per_notebook = results["per_notebook"] = []
+        for stem in stems:
+            per_notebook.append(
+                notebook_costs(tmp, stem, args.overhead_students, t, bare_runs[stem])
+            )
+            save_partial(results, args.out)
 
     hand_ins = args.students * len(stems)
     results.update(
@@ -546,8 +567,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     print_tables(results, args.workers)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
+    save_partial(results, args.out, complete=True)
     print(f"wrote {args.out}")
     return 0
 

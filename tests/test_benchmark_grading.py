@@ -1,6 +1,7 @@
 """The grading benchmark's comparison of two runs (no grading here)."""
 
 import importlib.util
+import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,3 +65,13 @@ def test_a_bare_runs_seconds_are_split_by_the_cells_that_spent_them():
     assert parts["kernel_start"] == 2.0 and parts["imports"] == 3.0
     assert parts["answers"] == 0.5 and parts["tests"] == 1.0 and parts["other"] == 2.0
     assert abs(parts["teardown"] - 1.5) < 1e-9  # the wall not spent in any cell
+
+
+def test_a_cut_run_keeps_the_phases_it_finished(tmp_path):
+    bench = _bench()
+    out = tmp_path / "results" / "grading.json"
+    bench.save_partial({"serial_s": 12.5}, out)
+    assert json.loads(out.read_text()) == {"serial_s": 12.5, "complete": False}
+    bench.save_partial({"serial_s": 12.5, "parallel_s": 7.0}, out, complete=True)
+    assert json.loads(out.read_text())["complete"] is True
+    assert [p.name for p in out.parent.iterdir()] == ["grading.json"]  # no part file left
