@@ -50,7 +50,8 @@ def _calls(stems: list[str], solutions: Path, call: str) -> bool:
 
 
 def needed_files(stems: list[str], solutions: Path = SOLUTIONS_DIR) -> list[str]:
-    """The shared files the code of ``stems`` reads (what their answer keys depend on)."""
+    """The shared files the code of ``stems`` reads: what :func:`build_shared` builds for them
+    and what their answer keys depend on."""
     from course import overfitting, planted, shuffled
 
     reads = {
@@ -128,21 +129,16 @@ def _build_shared(folder: Path, stems: list[str], solutions: Path) -> dict[str, 
     folder.mkdir(parents=True, exist_ok=True)
     # the same bits however busy the machine is, so the cached answer keys stay valid
     os.environ[FIXED_ENV] = "1"
-    if _calls(stems, solutions, "cnn.trained_model("):
-        from course import cnn
+    from course import cnn, overfitting, planted, shuffled
 
+    needed = needed_files(stems, solutions)
+    if FAST_MODEL in needed:
         cnn.trained_model(folder / FAST_MODEL, device="cpu", fast=True, progress=False)
-    if _calls(stems, solutions, "planted.planted_model("):
-        from course import planted
-
+    if planted.MODEL_FILE in needed:
         planted.planted_model(folder / planted.MODEL_FILE, device="cpu")
-    if _calls(stems, solutions, "shuffled.shuffled_labels_model("):
-        from course import shuffled
-
+    if shuffled.MODEL_FILE in needed:
         shuffled.shuffled_labels_model(folder / shuffled.MODEL_FILE, device="cpu")
-    if _calls(stems, solutions, "overfitting.regularisation_curves("):
-        from course import overfitting
-
+    if overfitting.RESULTS_FILE in needed:
         overfitting.regularisation_curves(folder / overfitting.RESULTS_FILE)
     hashes = {p.name: _sha256(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
     (folder / MANIFEST).write_text(json.dumps(hashes, indent=1), encoding="utf-8")
