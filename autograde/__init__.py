@@ -25,7 +25,8 @@ sys.modules.setdefault("rfc3987_syntax", None)
 def _scripts_on_path() -> None:
     """Put this Python's scripts folder first on PATH, for the programs nbgrader runs by name.
 
-    nbgrader starts ``alembic`` (and the kernel machinery ``jupyter``) from PATH; in a virtual
+    nbgrader starts the kernel machinery (``jupyter``) and, where
+    :mod:`autograde.release.alembic_head` is not in use, ``alembic`` from PATH; in a virtual
     environment that was not activated (``.venv/bin/nn-course ...``) those are not on PATH,
     and every gradebook would fail to open.
     """

@@ -19,6 +19,7 @@ from traitlets.config import Config
 
 from autograde import course_root
 from autograde.grading.results import DEFAULT_CELL_TIMEOUT
+from autograde.release.alembic_head import read_head_in_process
 
 SOLUTIONS_DIR = course_root() / "solutions"
 RELEASE_DIR = course_root() / "nbs"
@@ -43,6 +44,8 @@ def nbgrader_config(root: Path, cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> Con
     c.NbGrader.logfile = ""
     # The student copy says where hidden tests run (nn-course check counts their points).
     from autograde.release.hidden_marker import generate_preprocessors  # imports nbgrader
+
+    read_head_in_process()  # a new gradebook's version without an ``alembic`` process
 
     c.GenerateAssignment.preprocessors = generate_preprocessors()
     # Students see which check failed and why, never the hidden tests' code.
