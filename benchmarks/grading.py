@@ -14,11 +14,13 @@
    the order a kernel's stdout and stderr arrived in). Ratio: serial time / parallel time.
 3. Overhead: every gradeable hand-in of the class executed once with bare ``nbclient`` (same
    cell timeout, ``NBGRADER_EXECUTION=autograde``), one after another. Ratio: serial pipeline
-   time / bare time. Per notebook: ``--overhead-students`` perfect students graded serially
-   with that notebook alone vs the same number of bare executions of the solution; the
-   template course folder (built once per class, with the answer key and the prints of the
-   known mistakes) is timed on its own, first as built (once per class) and then as grading
-   the class pays for it with the keys cached, which is what is subtracted per hand-in.
+   time / bare time. Per notebook: one perfect student graded with that notebook alone, then
+   ``--overhead-students`` K of them (the template cached in both), against K bare executions
+   of the solution. What each further student adds, (cost of K - cost of 1) / (K - 1), is the
+   per-hand-in cost of a class; the rest of the one-student run is the run's fixed cost
+   (starting the warm pool, checking the cached template, writing outputs and the report),
+   reported beside it. The template course folder (answer key and the prints of the known
+   mistakes) is timed on its own, as built once per class.
    Per notebook also: CPU seconds per hand-in (the machine's, from ``/proc/stat``: a sandboxed
    kernel is reaped by no process of ours, so getrusage would miss it), a bare kernel's peak
    memory, and where a bare run's seconds go (kernel start, the imports cell, answers, tests,
@@ -350,21 +352,34 @@ def _mean(values: list[float]) -> float:
     return sum(values) / max(len(values), 1)
 
 
+def marginal_and_fixed(one: float, many: float, k: int) -> tuple[float, float]:
+    """Split the cost of grading ``k`` students (``many``) and of one student alone (``one``)
+    into what each further student adds and what a run pays once (starting the warm pool,
+    checking the cached template, writing the outputs and the report): ``many = fixed + k *
+    marginal`` and ``one = fixed + marginal``."""
+    if k < 2:
+        raise ValueError("need k >= 2 students to tell a student's cost from the run's")
+    marginal = max(many - one, 0.0) / (k - 1)
+    return marginal, max(one - marginal, 0.0)
+
+
 def notebook_costs(tmp: Path, stem: str, k: int, timeout: int, class_bare: list[dict]) -> dict:
-    """One notebook's costs: ``k`` perfect students graded alone (the template's cached cost
-    subtracted: it is paid once per class) against ``k`` bare executions of the solution, wall
-    and CPU per hand-in, the largest process's peak memory, and where a bare run's time went;
-    ``grading_steps`` is what the pipeline adds (nbgrader's preprocessors, sandbox, checks,
-    feedback)."""
-    perfect = tmp / f"perfect-{stem}"
-    for i in range(k):
-        (perfect / f"p{i}").mkdir(parents=True)
-        shutil.copyfile(SOLUTIONS_DIR / f"{stem}.ipynb", perfect / f"p{i}" / f"{stem}.ipynb")
+    """One notebook's costs: one perfect student graded alone, then ``k`` (template cached in
+    both), against ``k`` bare executions of the solution. Per hand-in is what each further
+    student adds (:func:`marginal_and_fixed`: the cost of a class, once a run's fixed cost is
+    spread over it), wall and CPU; beside it the run's fixed cost, the largest process's peak
+    memory, and where a bare run's time went; ``grading_steps`` is what the pipeline adds per
+    hand-in (nbgrader's preprocessors, sandbox, guard, checks, feedback)."""
+    perfect = {n: tmp / f"perfect{n}-{stem}" for n in (1, k)}
+    for n, folder in perfect.items():
+        for i in range(n):
+            (folder / f"p{i}").mkdir(parents=True)
+            shutil.copyfile(SOLUTIONS_DIR / f"{stem}.ipynb", folder / f"p{i}" / f"{stem}.ipynb")
     template = measured(_template, tmp / f"template-{stem}", [stem], timeout)
-    cached = measured(_template, tmp / f"template2-{stem}", [stem], timeout)
-    graded = measured(_grade, perfect, tmp / f"out-{stem}", [stem], timeout, 1)
-    wall = max(graded["wall_s"] - cached["wall_s"], 0.0) / k
-    cpu = max(graded["cpu_s"] - cached["cpu_s"], 0.0) / k
+    alone = measured(_grade, perfect[1], tmp / f"out1-{stem}", [stem], timeout, 1)
+    graded = measured(_grade, perfect[k], tmp / f"out-{stem}", [stem], timeout, 1)
+    wall, fixed_wall = marginal_and_fixed(alone["wall_s"], graded["wall_s"], k)
+    cpu, fixed_cpu = marginal_and_fixed(alone["cpu_s"], graded["cpu_s"], k)
     bare = [measured(bare_execute, SOLUTIONS_DIR / f"{stem}.ipynb", timeout) for _ in range(k)]
     bare_wall = _mean([r["result"]["wall_s"] for r in bare])
     bare_cpu = _mean([r["result"]["cpu_s"] for r in bare])
@@ -372,8 +387,11 @@ def notebook_costs(tmp: Path, stem: str, k: int, timeout: int, class_bare: list[
     parts["grading_steps"] = round(max(wall - bare_wall, 0.0), 2)
     return {
         "notebook": stem,
+        "students": k,
         "pipeline_s": round(wall, 2),
         "pipeline_cpu_s": round(cpu, 2),
+        "fixed_per_run_s": round(fixed_wall, 2),
+        "fixed_per_run_cpu_s": round(fixed_cpu, 2),
         "bare_nbclient_s": round(bare_wall, 2),
         "bare_cpu_s": round(bare_cpu, 2),
         "overhead_ratio": round(wall / bare_wall, 2),
@@ -381,7 +399,6 @@ def notebook_costs(tmp: Path, stem: str, k: int, timeout: int, class_bare: list[
         "peak_reaped_process_mib": round(graded["peak_child_mib"]),
         "bare_kernel_peak_mib": round(max(r["peak_child_mib"] for r in bare)),
         "template_once_per_class_s": round(template["wall_s"], 2),
-        "template_cached_s": round(cached["wall_s"], 2),
         "where_time_went_s": parts,
         "dominant": max(parts, key=parts.get),
         "bare_mean_in_class_s": round(_mean([r["wall_s"] for r in class_bare]), 2),
@@ -415,14 +432,16 @@ def print_tables(results: dict, workers: int) -> None:
     print(f"{'same feedback files':<44} {str(r['feedback_same_files']):>10}")
     print(f"{'feedback pages whose bytes differ':<44} {len(r['feedback_content_differs']):>10}")
     print(
+        f"\nper hand-in: what each further student adds; fixed: what a run pays once"
         f"\n{'notebook':<16} {'pipe s':>7} {'bare s':>7} {'ratio':>6} {'pipe CPU':>9} "
-        f"{'bare CPU':>9} {'ratio':>6} {'kernel MiB':>10} {'template s':>11}"
+        f"{'bare CPU':>9} {'ratio':>6} {'fixed CPU':>9} {'kernel MiB':>10} {'template s':>11}"
     )
     for row in r["per_notebook"]:
         print(
             f"{row['notebook']:<16} {row['pipeline_s']:>7.2f} {row['bare_nbclient_s']:>7.2f} "
             f"{row['overhead_ratio']:>5.2f}x {row['pipeline_cpu_s']:>9.2f} {row['bare_cpu_s']:>9.2f} "
-            f"{row['cpu_overhead_ratio']:>5.2f}x {row['bare_kernel_peak_mib']:>10} "
+            f"{row['cpu_overhead_ratio']:>5.2f}x {row['fixed_per_run_cpu_s']:>9.2f} "
+            f"{row['bare_kernel_peak_mib']:>10} "
             f"{row['template_once_per_class_s']:>11.2f}"
         )
     parts = PARTS + ["grading_steps"]
@@ -453,15 +472,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--notebooks", nargs="+", metavar="STEM", help="default: every notebook")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--cell-timeout", type=int, default=15, metavar="SECONDS")
-    p.add_argument("--overhead-students", type=int, default=3, metavar="K")
+    p.add_argument("--overhead-students", type=int, default=4, metavar="K")
     p.add_argument("--threads", type=int, default=1, help="OMP_NUM_THREADS for every kernel")
     p.add_argument("--dask", action="store_true", help="also grade on 1 and 2 dask workers")
     p.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "grading.json")
     args = p.parse_args(argv)
     stems = args.notebooks or course_stems()
     unknown = [s for s in stems if not (SOLUTIONS_DIR / f"{s}.ipynb").is_file()]
-    if unknown or args.students < 1 or args.workers < 2:
-        p.error(f"unknown notebooks {unknown}" if unknown else "need >= 1 student, >= 2 workers")
+    if unknown or args.students < 1 or args.workers < 2 or args.overhead_students < 2:
+        p.error(
+            f"unknown notebooks {unknown}"
+            if unknown
+            else "need >= 1 student, >= 2 workers, >= 2 overhead students"
+        )
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = str(args.threads)
     os.environ["NBGRADER_EXECUTION"] = "autograde"  # bare runs see what graded kernels see

@@ -75,3 +75,17 @@ def test_a_cut_run_keeps_the_phases_it_finished(tmp_path):
     bench.save_partial({"serial_s": 12.5, "parallel_s": 7.0}, out, complete=True)
     assert json.loads(out.read_text())["complete"] is True
     assert [p.name for p in out.parent.iterdir()] == ["grading.json"]  # no part file left
+
+
+def test_a_students_cost_is_told_from_the_runs_fixed_cost():
+    bench = _bench()
+    # a run pays 6 s once and 4 s a student: 10 s for one student, 22 s for four
+    marginal, fixed = bench.marginal_and_fixed(10.0, 22.0, 4)
+    assert (marginal, fixed) == (4.0, 6.0)
+    assert bench.marginal_and_fixed(10.0, 9.0, 4) == (0.0, 10.0)  # noise never goes negative
+    try:
+        bench.marginal_and_fixed(10.0, 10.0, 1)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("one student cannot tell the two costs apart")
