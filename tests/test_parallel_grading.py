@@ -31,6 +31,17 @@ _digest = digest
 # ------------------------------------------------------------------------ fast: the executors
 
 
+def test_what_the_warm_server_preloads_exists_here():
+    """multiprocessing skips a preload it cannot import: a misspelt name would go unnoticed
+    and cost every student its import."""
+    import importlib.util
+
+    from autograde.grading.launch import PRELOAD
+
+    missing = [name for name in PRELOAD if importlib.util.find_spec(name) is None]
+    assert missing == []
+
+
 def test_make_executor_picks_by_flags():
     assert isinstance(make_executor(1), SerialExecutor)
     pool = make_executor(3)
