@@ -19,13 +19,16 @@ training times taken in this run.
                                     [--seeds 0,1,2] [--busy N] [--openmp-default]
 
 The course's recipe runs once per seed; then, with ``--busy N`` (default: one per core), seed
-0 runs again for the same epochs beside N processes that keep a core busy each, and the report
-gives the slowdown per epoch next to the slowdown an even share of the cores would give.
+0 runs again for the same epochs beside N processes that keep a core busy each: as the course
+trains (``course.threads`` picks the threads), held at one thread and held at every thread.
+The report gives each slowdown per epoch next to the slowdown one thread's fair share of the
+cores would give.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -33,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from course.openmp import OPENMP_POLICY, apply_openmp_policy
@@ -47,6 +51,7 @@ from torch import nn  # noqa: E402
 from course.cnn import BEST_RECIPE, SlidesNet, as_tensors, count_parameters, evaluate, fit  # noqa: E402
 from course.device import get_device, native_bfloat16  # noqa: E402
 from course.mnist import load_mnist  # noqa: E402
+from course.threads import FIXED_ENV  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist"
@@ -116,41 +121,84 @@ def busy_processes(count: int) -> list[subprocess.Popen]:
     return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
 
 
-def run_loaded(train, test, target: float, busy: int, epochs: int, quiet: dict) -> dict:
-    """Seed ``quiet['seed']`` again for the same epochs with ``busy`` busy processes beside it,
-    then once more quiet on one thread: the floor one thread's fair share of the cores allows."""
-    workers = busy_processes(busy)
+@contextlib.contextmanager
+def beside_busy(count: int) -> Iterator[None]:
+    """Run the block with ``count`` busy processes beside it."""
+    workers = busy_processes(count)
     try:
         time.sleep(0.5)  # let them start spinning
-        loaded = run_course(train, test, target, quiet["seed"], epochs=epochs)
+        yield
     finally:
         for p in workers:
             p.kill()
             p.wait()
+
+
+@contextlib.contextmanager
+def fixed_threads(threads: int) -> Iterator[None]:
+    """Train on exactly ``threads`` threads, whatever the load (the governor held still)."""
+    before_env, before = os.environ.get(FIXED_ENV), torch.get_num_threads()
+    os.environ[FIXED_ENV] = "1"
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+        if before_env is None:
+            os.environ.pop(FIXED_ENV, None)
+        else:
+            os.environ[FIXED_ENV] = before_env
+
+
+def run_loaded(train, test, target: float, busy: int, epochs: int, quiet: dict) -> dict:
+    """Seed ``quiet['seed']`` again for the same epochs with ``busy`` busy processes beside it:
+    as the course trains (``course.threads`` picks the thread count), then held at one thread
+    and at all threads beside the same load, and once more quiet on one thread. One thread
+    beside the load is the best a single thread can do on this machine's scheduler (the
+    measured floor); one thread's *fair* share (cores / (busy + 1) of a core) is the floor an
+    even scheduler would give."""
     cores = os.cpu_count() or 1
     threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        one_thread = run_course(train, test, target, quiet["seed"], epochs=epochs)
-    finally:
-        torch.set_num_threads(threads)
+
+    def run() -> dict:
+        return run_course(train, test, target, quiet["seed"], epochs=epochs)
+
+    with beside_busy(busy):
+        loaded = run()
+    with beside_busy(busy), fixed_threads(1):
+        one_loaded = run()
+    with beside_busy(busy), fixed_threads(threads):
+        all_loaded = run()
+    with fixed_threads(1):
+        one_thread = run()
+
+    def per_epoch(r: dict) -> float:
+        return statistics.mean(r["seconds_per_epoch"])
+
     per_epoch_quiet = statistics.mean(quiet["seconds_per_epoch"][:epochs])
-    per_epoch_loaded = statistics.mean(loaded["seconds_per_epoch"])
-    per_epoch_one = statistics.mean(one_thread["seconds_per_epoch"])
+    per_epoch_loaded = per_epoch(loaded)
+    per_epoch_one = per_epoch(one_thread)
     return {
         "busy_processes": busy,
         "cores": cores,
         "torch_threads": threads,
         "threads_under_load": loaded["threads_per_epoch"],
+        "threads_held": [one_loaded["threads_per_epoch"], all_loaded["threads_per_epoch"]],
         "seconds_per_epoch_quiet": per_epoch_quiet,
         "seconds_per_epoch_loaded": per_epoch_loaded,
         "seconds_per_epoch_quiet_one_thread": per_epoch_one,
+        "seconds_per_epoch_loaded_one_thread": per_epoch(one_loaded),
+        "seconds_per_epoch_loaded_all_threads": per_epoch(all_loaded),
         "slowdown": per_epoch_loaded / per_epoch_quiet,
         # the CPU time it would get if the scheduler shared the cores out evenly among the
         # runnable threads: (busy + threads) / cores times slower, at least 1
         "proportional_slowdown": max(1.0, (busy + threads) / cores),
         # one thread beside ``busy`` busy processes gets cores / (busy + 1) of a core at most
         "one_thread_floor": per_epoch_one * max(1.0, (busy + 1) / cores) / per_epoch_quiet,
+        # measured: one thread held beside the same load (what the scheduler really gives it)
+        "one_thread_loaded_slowdown": per_epoch(one_loaded) / per_epoch_quiet,
+        # measured: every thread held beside the same load (no governor)
+        "all_threads_loaded_slowdown": per_epoch(all_loaded) / per_epoch_quiet,
         "run": loaded,
     }
 
@@ -277,6 +325,11 @@ def main(argv: list[str] | None = None) -> dict:
             f"{lo['proportional_slowdown']:.1f}x; one thread's fair share: "
             f"{lo['one_thread_floor']:.1f}x); threads under load {lo['threads_under_load']}; "
             f"OpenMP policy {machine['openmp_policy']}"
+        )
+        print(
+            f"beside the same load, held at one thread: {lo['one_thread_loaded_slowdown']:.1f}x "
+            f"(the measured floor for one thread); held at {lo['torch_threads']} threads: "
+            f"{lo['all_threads_loaded_slowdown']:.1f}x"
         )
     if "peer" in results:
         print(f"peer / course training time: {report['peer_over_course_train_seconds']:.1f}x")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from unittest import mock
 
@@ -530,9 +531,14 @@ def test_time_to_99_benchmark_pieces_on_a_small_set(sample):
     train, test = (x[:600], y[:600]), (xt[:200], yt[:200])
     course_run = bench.run_course(train, test, target=0.0, seed=0)  # reached after epoch 1
     assert course_run["epochs"] == 1 and course_run["reached_target"] and course_run["seed"] == 0
+    threads = torch.get_num_threads()
     loaded = bench.run_loaded(train, test, 0.0, busy=1, epochs=1, quiet=course_run)
     assert loaded["run"]["epochs"] == 1 and loaded["slowdown"] > 0
     assert loaded["proportional_slowdown"] >= 1.0
+    # the held runs kept their thread counts beside the load, and the counts come back after
+    assert loaded["threads_held"] == [[1], [threads]]
+    assert loaded["one_thread_loaded_slowdown"] > 0 and loaded["all_threads_loaded_slowdown"] > 0
+    assert torch.get_num_threads() == threads and not os.environ.get("NN_COURSE_FIXED_THREADS")
     peer = bench.run_peer(train, test)
     for row in (course_run, peer):
         assert 0.0 <= row["test_accuracy"] <= 1.0 and row["train_seconds"] > 0
