@@ -62,6 +62,7 @@ from autograde.grading.pipeline import grade_class, prepare_template  # noqa: E4
 from autograde.grading.results import GradingSettings  # noqa: E402
 from autograde.release.coursefolder import SOLUTIONS_DIR, course_stems  # noqa: E402
 from autograde.release.generate import generate_releases  # noqa: E402
+from course.threads import machine_busy_seconds  # noqa: E402
 
 KINDS = ["perfect", "partial", "blank", "hostile"]
 HOSTILE = {
@@ -162,11 +163,14 @@ def bare_execute(path: Path, cell_timeout: int) -> dict:
 
 
 def _machine_busy() -> float:
-    """CPU seconds the whole machine has spent busy since boot (``/proc/stat``: every state
-    but idle and iowait). A sandboxed kernel is reaped by no process of ours, so getrusage
-    misses it; the machine's counter does not, on a machine kept otherwise quiet."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
-    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds the whole machine has spent busy since boot (``/proc/stat``, see
+    :func:`course.threads.machine_busy_seconds`). A sandboxed kernel is reaped by no process of
+    ours, so getrusage misses it; the machine's counter does not, on a machine kept otherwise
+    quiet."""
+    busy = machine_busy_seconds()
+    if busy is None:
+        raise SystemExit("this benchmark needs Linux's /proc/stat to count CPU seconds")
+    return busy
 
 
 def _cell_kind(cell: dict, first_code: bool) -> str:

@@ -35,7 +35,6 @@ PRELOAD = [
     "autograde.hardening.preprocessors",
     "autograde.hardening.repair",
     "nbgrader.apps",
-    "nbgrader.converters",
     "matplotlib",
     "sqlalchemy.dialects.sqlite",
     "sqlite3",
