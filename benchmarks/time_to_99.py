@@ -3,7 +3,7 @@
 In one run, on the same data tensors and device:
 
 * **course**: ``course.cnn.SlidesNet`` (60,074 parameters) trained with
-  ``course.cnn.BEST_RECIPE`` (AdamW + one-cycle, batch 256, channels_last) through
+  ``course.cnn.BEST_RECIPE`` (AdamW + one-cycle over 3 epochs, batch 192, channels_last) through
   ``course.cnn.fit``; the test set is evaluated after every epoch (not timed) and the run stops
   at the first epoch that reaches the target (99.0%);
 * **peer**: the network and recipe of pytorch/examples ``mnist/main.py``, reimplemented from its
@@ -22,7 +22,8 @@ The course's recipe runs once per seed; then, with ``--busy N`` (default: one pe
 0 runs again for the same epochs beside N processes that keep a core busy each: as the course
 trains (``course.threads`` picks the threads), held at one thread and held at every thread.
 The report gives each slowdown per epoch next to the slowdown one thread's fair share of the
-cores would give.
+cores would give, and next to the share of the cores the run really got (its CPU seconds over
+its wall seconds, quiet and beside the load).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from torch import nn  # noqa: E402
 from course.cnn import BEST_RECIPE, SlidesNet, as_tensors, count_parameters, evaluate, fit  # noqa: E402
 from course.device import get_device, native_bfloat16  # noqa: E402
 from course.mnist import load_mnist  # noqa: E402
-from course.threads import FIXED_ENV  # noqa: E402
+from course.threads import FIXED_ENV, own_cpu_seconds  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "mnist"
@@ -94,10 +95,12 @@ def run_course(train, test, target: float, seed: int, epochs: int | None = None)
         elif history.test_accuracy[-1] >= target:
             raise StopIteration
 
+    cpu, wall = own_cpu_seconds(), time.perf_counter()
     history = fit(model, train, test, BEST_RECIPE, on_epoch=stop, progress=False, seed=seed)
+    cores_used = (own_cpu_seconds() - cpu) / (time.perf_counter() - wall)
     seconds = history.train_seconds
     return {
-        "name": "course: SlidesNet, AdamW + one-cycle, batch 256, channels_last"
+        "name": f"course: SlidesNet, AdamW + one-cycle, batch {BEST_RECIPE.batch_size}, channels_last"
         + (
             ", bfloat16 autocast"
             if BEST_RECIPE.mixed_precision and native_bfloat16(train[0].device)
@@ -111,6 +114,8 @@ def run_course(train, test, target: float, seed: int, epochs: int | None = None)
         "train_seconds": seconds,
         "seconds_per_epoch": history.seconds,
         "threads_per_epoch": history.threads,  # what course.threads chose (0: a GPU)
+        # the cores this process got: its CPU seconds over the run's wall seconds (evaluation in)
+        "cores_used": cores_used,
         "images_per_second": history.epochs * len(train[0]) / seconds,
         "reached_target": history.test_accuracy[-1] >= target,
     }
@@ -199,6 +204,13 @@ def run_loaded(train, test, target: float, busy: int, epochs: int, quiet: dict) 
         "one_thread_loaded_slowdown": per_epoch(one_loaded) / per_epoch_quiet,
         # measured: every thread held beside the same load (no governor)
         "all_threads_loaded_slowdown": per_epoch(all_loaded) / per_epoch_quiet,
+        # the share of the cores it got, measured: cores used quiet over cores used beside the
+        # load; a slowdown proportional to that share is this ratio
+        "cores_used_quiet": quiet["cores_used"],
+        "cores_used_loaded": loaded["cores_used"],
+        "share_slowdown": quiet["cores_used"] / loaded["cores_used"],
+        "slowdown_within_share": per_epoch_loaded / per_epoch_quiet
+        <= quiet["cores_used"] / loaded["cores_used"],
         "run": loaded,
     }
 
@@ -330,6 +342,11 @@ def main(argv: list[str] | None = None) -> dict:
             f"beside the same load, held at one thread: {lo['one_thread_loaded_slowdown']:.1f}x "
             f"(the measured floor for one thread); held at {lo['torch_threads']} threads: "
             f"{lo['all_threads_loaded_slowdown']:.1f}x"
+        )
+        print(
+            f"cores it got (CPU s / wall s): {lo['cores_used_quiet']:.2f} quiet, "
+            f"{lo['cores_used_loaded']:.2f} beside the load: a slowdown proportional to that share "
+            f"is {lo['share_slowdown']:.1f}x; slowdown within it: {lo['slowdown_within_share']}"
         )
     if "peer" in results:
         print(f"peer / course training time: {report['peer_over_course_train_seconds']:.1f}x")

@@ -93,6 +93,31 @@ def test_slides_net_has_the_slides_parameter_count_and_shapes():
     assert F.max_pool2d(F.relu(net.conv2(h)), 2).shape == (5, 16, 5, 5)
 
 
+def test_slides_net_equals_the_slides_order_relu_then_pool():
+    """forward pools before the ReLU for speed; outputs and every gradient are those of the
+    slides' ReLU-then-pool, exactly (zeros and ties included)."""
+    torch.manual_seed(0)
+    net = SlidesNet()
+    x = torch.randn(16, 1, 28, 28)
+    x[:, :, :8] = 0.0  # flat regions: ties and ReLU's kink at 0
+
+    def slides(model: SlidesNet, x: torch.Tensor) -> torch.Tensor:
+        x = F.max_pool2d(F.relu(model.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(model.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        return model.fc3(F.relu(model.fc2(F.relu(model.fc1(x)))))
+
+    grads = []
+    for forward in (net, lambda x: slides(net, x)):
+        net.zero_grad()
+        out = forward(x)
+        out.square().sum().backward()
+        grads.append((out.detach(), [p.grad.clone() for p in net.parameters()]))
+    assert torch.equal(grads[0][0], grads[1][0])
+    for mine, theirs in zip(grads[0][1], grads[1][1], strict=True):
+        torch.testing.assert_close(mine, theirs, rtol=1e-6, atol=1e-7)
+
+
 def test_slides_net_outputs_logits_not_probabilities():
     torch.manual_seed(0)
     out = SlidesNet()(torch.randn(8, 1, 28, 28) * 3)
@@ -538,6 +563,10 @@ def test_time_to_99_benchmark_pieces_on_a_small_set(sample):
     # the held runs kept their thread counts beside the load, and the counts come back after
     assert loaded["threads_held"] == [[1], [threads]]
     assert loaded["one_thread_loaded_slowdown"] > 0 and loaded["all_threads_loaded_slowdown"] > 0
+    assert course_run["cores_used"] > 0 and loaded["cores_used_loaded"] > 0
+    assert loaded["share_slowdown"] == pytest.approx(
+        course_run["cores_used"] / loaded["cores_used_loaded"]
+    )
     assert torch.get_num_threads() == threads and not os.environ.get("NN_COURSE_FIXED_THREADS")
     peer = bench.run_peer(train, test)
     for row in (course_run, peer):
