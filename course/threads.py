@@ -78,8 +78,8 @@ class ThreadGovernor:
 
     def update(self) -> int:
         """Look again if ``interval`` has passed; returns the thread count now in use."""
-        if self.fixed:
-            return torch.get_num_threads()
+        if self.fixed or time.monotonic() - self._last[0] < self.interval:
+            return torch.get_num_threads()  # between two looks: a clock read, no files
         now = self._sample()
         wall = now[0] - self._last[0]
         if wall < self.interval or now[1] is None or self._last[1] is None:

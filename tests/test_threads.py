@@ -62,6 +62,17 @@ def test_it_waits_for_its_interval_and_never_goes_below_one(monkeypatch, torch_t
     assert governor.update() == 1  # others busier than the machine has cores: still one thread
 
 
+def test_between_two_looks_it_reads_no_files(monkeypatch, torch_threads):
+    torch.set_num_threads(2)
+    governor = ThreadGovernor(max_threads=2, interval=60.0)
+
+    def no_reads():
+        raise AssertionError("sampled before its interval had passed")
+
+    monkeypatch.setattr(ThreadGovernor, "_sample", staticmethod(no_reads))
+    assert governor.update() == 2
+
+
 def test_without_proc_stat_nothing_changes(monkeypatch, torch_threads):
     torch.set_num_threads(2)
     governor = _governed(monkeypatch, 2, [(0.0, None, 0.0), (1.0, None, 1.0)])
