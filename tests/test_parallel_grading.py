@@ -42,6 +42,46 @@ def test_what_the_warm_server_preloads_exists_here():
     assert missing == []
 
 
+WARMED_CHILD = r"""
+import sys, nbformat, fastjsonschema
+from sqlalchemy.orm import mapperlib
+import autograde.grading.warm_caches  # what the warm server imports before it forks
+
+def refuse(*args, **kwargs):
+    raise AssertionError("built again after the warm-up")
+
+fastjsonschema.compile = refuse
+mapperlib._configure_registries = refuse
+from nbgrader.api import Gradebook
+nb = nbformat.read(sys.argv[1], as_version=4)
+older = nbformat.from_dict(nb)
+older.nbformat_minor = 4  # as older Jupyters write it: no cell ids
+for cell in older.cells:
+    cell.pop("id", None)
+for notebook in (nb, older):
+    for relax in (False, True):
+        nbformat.validate(notebook, relax_add_props=relax)
+with Gradebook("sqlite:///" + sys.argv[2]) as gb:
+    gb.update_or_create_student("alice")
+    assert [s.id for s in gb.students] == ["alice"]
+print("warm")
+"""
+
+
+def test_the_warm_server_compiles_validators_and_configures_the_gradebook_once(tmp_path):
+    """After the warm-up, validating notebooks (strict and relaxed, nbformat 4.4 and 4.5) and
+    using a gradebook compile and configure nothing more: a forked student's worker inherits it."""
+    notebook = Path(__file__).resolve().parents[1] / "solutions" / "01_neurons.ipynb"
+    run = subprocess.run(
+        [sys.executable, "-c", WARMED_CHILD, str(notebook), str(tmp_path / "gradebook.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "warm"
+
+
 def test_make_executor_picks_by_flags():
     assert isinstance(make_executor(1), SerialExecutor)
     pool = make_executor(3)

@@ -35,6 +35,7 @@ PRELOAD = [
     "autograde.hardening.preprocessors",
     "autograde.hardening.repair",
     "nbgrader.apps",
+    "autograde.grading.warm_caches",  # compiles and configures what each child would (0.12 s)
     "matplotlib",
     "sqlalchemy.dialects.sqlite",
     "sqlite3",
