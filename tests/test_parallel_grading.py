@@ -45,6 +45,7 @@ def test_what_the_warm_server_preloads_exists_here():
 WARMED_CHILD = r"""
 import sys, nbformat, fastjsonschema
 from sqlalchemy.orm import mapperlib
+from pygments.lexer import RegexLexerMeta
 import autograde.grading.warm_caches  # what the warm server imports before it forks
 
 def refuse(*args, **kwargs):
@@ -52,6 +53,7 @@ def refuse(*args, **kwargs):
 
 fastjsonschema.compile = refuse
 mapperlib._configure_registries = refuse
+RegexLexerMeta.process_tokendef = refuse
 from nbgrader.api import Gradebook
 nb = nbformat.read(sys.argv[1], as_version=4)
 older = nbformat.from_dict(nb)
@@ -64,13 +66,17 @@ for notebook in (nb, older):
 with Gradebook("sqlite:///" + sys.argv[2]) as gb:
     gb.update_or_create_student("alice")
     assert [s.id for s in gb.students] == ["alice"]
+from pygments.lexers import get_lexer_by_name
+for name in ("ipython3", "python"):
+    list(get_lexer_by_name(name).get_tokens("x = [1, 2]  # a list\n"))
 print("warm")
 """
 
 
 def test_the_warm_server_compiles_validators_and_configures_the_gradebook_once(tmp_path):
-    """After the warm-up, validating notebooks (strict and relaxed, nbformat 4.4 and 4.5) and
-    using a gradebook compile and configure nothing more: a forked student's worker inherits it."""
+    """After the warm-up, validating notebooks (strict and relaxed, nbformat 4.4 and 4.5),
+    using a gradebook and highlighting code compile and configure nothing more: a forked
+    student's worker inherits it."""
     notebook = Path(__file__).resolve().parents[1] / "solutions" / "01_neurons.ipynb"
     run = subprocess.run(
         [sys.executable, "-c", WARMED_CHILD, str(notebook), str(tmp_path / "gradebook.db")],
