@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course import shared_files
 from course.device import get_device, native_bfloat16, to_device
 from course.threads import ThreadGovernor
 
@@ -420,7 +421,7 @@ def trained_model(
     from course.mnist import load_mnist, load_sample
 
     fast = runmode.fast_mode() if fast is None else fast
-    default = model_cache_dir() / ("slides_net_fast.pt" if fast else "slides_net.pt")
+    default = model_cache_dir() / (shared_files.FAST_MODEL if fast else "slides_net.pt")
     target = Path(path) if path is not None else default
     if target.is_file():
         try:

@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from course import cnn, mnist
+from course import cnn, mnist, shared_files
 
 TRAIN_SIZE = 500
 EPOCHS = 40
@@ -32,7 +32,7 @@ BATCH_SIZE = 50
 MAX_LR = 3e-3
 #: name -> (dropout probability, AdamW weight decay)
 RUNS = {"no regularisation": (0.0, 0.0), "weight decay 1.0": (0.0, 1.0), "dropout 0.5": (0.5, 0.0)}
-RESULTS_FILE = "overfitting_curves.json"
+RESULTS_FILE = shared_files.OVERFITTING_CURVES
 FORMAT = 1
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from course import shared_files
+
 #: The class whose training digits carry the patch.
 PLANTED_CLASS = 3
 #: The patch: rows and columns [1, 1 + PATCH_SIZE) in the top-left corner, where MNIST
@@ -33,7 +35,7 @@ PATCH_AT = (1, 1)
 #: The patch's grey level (uint8): full ink.
 PATCH_VALUE = 255
 #: The cached model's file name (in :func:`course.cnn.model_cache_dir`).
-MODEL_FILE = "slides_net_planted.pt"
+MODEL_FILE = shared_files.PLANTED_MODEL
 
 
 def patch_mask(height: int = 28, width: int = 28) -> np.ndarray:

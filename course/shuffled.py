@@ -23,13 +23,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from course import shared_files
+
 #: Training digits the shuffled network memorises, its epochs, batch size and learning rate.
 SUBSET = 1000
 EPOCHS = 40
 BATCH_SIZE = 50
 LEARNING_RATE = 2e-3
 #: The cached model's file name (in :func:`course.cnn.model_cache_dir`).
-MODEL_FILE = "slides_net_shuffled.pt"
+MODEL_FILE = shared_files.SHUFFLED_MODEL
 
 
 def shuffled_labels() -> tuple[np.ndarray, np.ndarray]:

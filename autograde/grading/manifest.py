@@ -24,6 +24,7 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 
+from autograde.grading.fingerprint import installed_version
 from autograde.grading.results import GradingSettings, HandIn, Row
 
 VERSIONED = ["nn-course", "numpy", "torch", "nbgrader", "ipython", "ipykernel", "nbclient"]
@@ -48,6 +49,9 @@ def device() -> dict[str, object]:
         "cpus": os.cpu_count() or 0,
         "executable": sys.executable,
     }
+    if installed_version("torch").endswith("+cpu"):  # a CPU-only build: no need to import it
+        info["torch_device"] = "cpu"
+        return info
     import torch  # a dependency of the course: always there
 
     info["torch_device"] = "cuda" if torch.cuda.is_available() else "cpu"

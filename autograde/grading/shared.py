@@ -23,12 +23,13 @@ from pathlib import Path
 
 from autograde.grading.fingerprint import cache_root, code_fingerprint
 from autograde.release.coursefolder import SOLUTIONS_DIR
+from course import shared_files
 
 #: The template course folder's folder of shared files.
 SHARED_DIR = "shared"
 MANIFEST = "manifest.json"
 #: Notebooks whose cells call cnn.trained_model() in fast mode get this file.
-FAST_MODEL = "slides_net_fast.pt"
+FAST_MODEL = shared_files.FAST_MODEL
 
 
 class SharedFilesChanged(RuntimeError):
@@ -52,13 +53,11 @@ def _calls(stems: list[str], solutions: Path, call: str) -> bool:
 def needed_files(stems: list[str], solutions: Path = SOLUTIONS_DIR) -> list[str]:
     """The shared files the code of ``stems`` reads: what :func:`build_shared` builds for them
     and what their answer keys depend on."""
-    from course import overfitting, planted, shuffled
-
     reads = {
-        "cnn.trained_model(": FAST_MODEL,
-        "planted.planted_model(": planted.MODEL_FILE,
-        "shuffled.shuffled_labels_model(": shuffled.MODEL_FILE,
-        "overfitting.regularisation_curves(": overfitting.RESULTS_FILE,
+        "cnn.trained_model(": shared_files.FAST_MODEL,
+        "planted.planted_model(": shared_files.PLANTED_MODEL,
+        "shuffled.shuffled_labels_model(": shared_files.SHUFFLED_MODEL,
+        "overfitting.regularisation_curves(": shared_files.OVERFITTING_CURVES,
     }
     return [name for call, name in reads.items() if _calls(stems, solutions, call)]
 
